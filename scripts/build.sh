@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Build configuration NAME out of tree in build/obj/NAME (ccache, -j$(nproc)).
+# TARGET defaults to bzImage; `vmlinux` for build-only gates.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage() { echo "usage: $0 NAME [TARGET]   (e.g. $0 x86_64; $0 noproc vmlinux)"; }
+[ "${1:-}" = -h ] && { usage; exit 0; }
+[ $# -ge 1 ] && [ $# -le 2 ] || { usage >&2; exit 2; }
+name=$1 target=${2:-bzImage}
+obj=$BUILD/obj/$name
+
+# Reconfigure when the fragments changed or the tree has no config yet.
+if [ ! -f "$obj/.config" ] || [ ! -f "$obj/.config.harness" ] ||
+	[ -n "$(find "$TOP/kernel-config" -newer "$obj/.config.harness" -print -quit)" ]; then
+	"$TOP/scripts/config.sh" "$name"
+fi
+head=$(git -C "$KTREE" log -1 --format='%h %s' 2>/dev/null || echo "?")
+log "build $name $target at $head"
+start=$(date +%s)
+# Progress: one dot per 50 objects, so a long build shows it is alive.
+if ! run_logged "$obj/build.log" kmake "$name" "$target"; then
+	die "build $name ($head) failed; full log: $obj/build.log"
+fi
+warnings=$(grep -c -E ': warning: ' "$obj/build.log" || true)
+log "build $name: done in $(($(date +%s) - start)) s, $warnings warning(s) in this build"

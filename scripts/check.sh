@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# `make check`: every gate CI runs, in order. Each gate is one case; a guest run adds its
+# test cases. Prints the case table, the timing table and, last, `N passed, N failed`.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ "${1:-}" = -h ] && { echo "usage: $0   (runs every gate of make check)"; exit 0; }
+export CASES=$BUILD/check/cases.tsv TIMINGS=$BUILD/check/timings.tsv
+rm -rf "$BUILD/check"
+mkdir -p "$BUILD/check"
+start=$(date +%s)
+S=$TOP/scripts
+
+# add_run RUN: the guest's test cases join the count.
+add_run() { cat "$BUILD/results/$1/cases.tsv" >>"$CASES" 2>/dev/null || true; }
+
+gate "base tree" "$S/base.sh"
+gate "apply series" "$S/apply.sh"
+gate "x86_64 kernel: kselftests in QEMU" "$S/test-kernel.sh" x86_64
+add_run x86_64
+timed "harness tests" "$S/harness-tests.sh" x86_64 || true
+
+"$S/summary.sh" "$CASES" "$TIMINGS" "$(($(date +%s) - start))"

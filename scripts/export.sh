@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Write the commits base..HEAD of build/linux back into patches/NNNN-*.patch and `series`.
+# The cover letter (patches/0000-cover-letter.patch) is kept. Output is stable from run to run:
+# zero commit ids, no signature, no numbering in the subjects.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ "${1:-}" = -h ] && { echo "usage: $0   (exports $KTREE base..HEAD into patches/ and series)"; exit 0; }
+git -C "$KTREE" rev-parse -q --verify base >/dev/null 2>&1 || die "export: $KTREE has no 'base' tag"
+[ -z "$(git -C "$KTREE" status --porcelain --untracked-files=no)" ] ||
+	die "export: $KTREE has uncommitted changes; commit them first"
+[ -d "$KTREE/.git/rebase-apply" ] && die "export: a 'git am' is in progress in $KTREE"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+git -C "$KTREE" format-patch -q --zero-commit --no-signature --no-numbered \
+	--abbrev=12 --full-index -o "$tmp" base..HEAD
+find "$TOP/patches" -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-cover-letter.patch' -delete
+{
+	echo "# The series, in order (quilt format; names relative to patches/). Written by make export."
+	for f in "$tmp"/*.patch; do
+		[ -e "$f" ] || continue
+		cp "$f" "$TOP/patches/"
+		basename "$f"
+	done
+} >"$TOP/series"
+log "export: $(grep -vc '^#' "$TOP/series") patch(es) written to patches/ and series"

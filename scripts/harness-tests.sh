@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The harness's own tests: golden cases for the result parser and the splat detector, and
+# end-to-end failure cases that must fail naming their cause: a patch that does not apply,
+# a guest that hangs, a planted WARNING. Boot cases use the kernel of configuration NAME.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage() { echo "usage: $0 [NAME]   (NAME: kernel for the boot cases, default x86_64; '-' skips them)"; }
+[ "${1:-}" = -h ] && { usage; exit 0; }
+name=${1:-x86_64}
+work=$BUILD/harness-tests
+rm -rf "$work"
+mkdir -p "$work"
+
+# expect_fail CASE PATTERN CMD...: CMD must fail and its output must match PATTERN.
+expect_fail() {
+	local case=$1 pattern=$2 rc=0
+	shift 2
+	"$@" >"$work/$case.out" 2>&1 || rc=$?
+	if [ "$rc" -ne 0 ] && grep -qE -- "$pattern" "$work/$case.out"; then
+		echo "ok: $case failed as it must (rc $rc): $(grep -m1 -E -- "$pattern" "$work/$case.out")"
+		return 0
+	fi
+	echo "FAIL: $case: expected failure matching '$pattern', got rc $rc:" >&2
+	tail -n 20 "$work/$case.out" | sed 's/^/    /' >&2
+	return 1
+}
+
+case_apply() {
+	# A two-patch series onto a tiny tree with a `base` tag: the second patch's hunk no
+	# longer matches; apply must stop there, naming patch and file, and not go on.
+	local t=$work/apply
+	mkdir -p "$t/tree" "$t/patches"
+	git -C "$t/tree" init -q
+	printf 'one\ntwo\nthree\n' >"$t/tree/file.c"
+	git -C "$t/tree" add file.c
+	git -C "$t/tree" -c user.name=t -c user.email=t@t commit -q -m base
+	git -C "$t/tree" tag base
+	sed -i 's/two/TWO/' "$t/tree/file.c"
+	git -C "$t/tree" -c user.name=t -c user.email=t@t commit -q -am "file: shout two"
+	git -C "$t/tree" format-patch -q -1 -o "$t/patches"
+	sed -e 's/^-two$/-zwei/' -e 's/^ three$/ drei/' "$t/patches/0001-file-shout-two.patch" >"$t/patches/0002-file-broken.patch"
+	printf '0001-file-shout-two.patch\n0002-file-broken.patch\n' >"$t/series"
+	git -C "$t/tree" checkout -q base
+	git -C "$t/tree" reset -q --hard base
+	git -C "$t/tree" branch -q -D master 2>/dev/null || true
+	expect_fail apply 'patch 2/2 0002-file-broken.patch does not apply' \
+		env KTREE="$t/tree" SERIES="$t/series" PATCHDIR="$t/patches" BUILD="$t" \
+		"$TOP/scripts/apply.sh" || return 1
+	grep -q 'file.c' "$work/apply.out" || { echo "FAIL: apply: the failing file is not named" >&2; return 1; }
+}
+
+mini_initramfs() { # INIT OUT
+	local root=$work/root-$(basename "$1" .init)
+	mkdir -p "$root"/{bin,proc,sys,dev}
+	install -m 755 /bin/busybox "$root/bin/busybox"
+	install -m 755 "$1" "$root/init"
+	(cd "$root" && find . | cpio -o -H newc --quiet -R 0:0 | gzip -1) >"$2"
+}
+
+case_hang() {
+	mini_initramfs "$TOP/tests/harness/e2e/hang.init" "$work/hang.cpio.gz"
+	expect_fail hang 'guest hung' env BUILD="$work" "$TOP/scripts/boot.sh" -t 25 \
+		-i "$work/hang.cpio.gz" -k "$BUILD/obj/$name/arch/x86/boot/bzImage" "$name" e2e-hang || return 1
+	grep -q 'hang.init: sleeping forever' "$work/hang.out" ||
+		{ echo "FAIL: hang: the console tail is not shown" >&2; return 1; }
+}
+
+case_warning() {
+	mini_initramfs "$TOP/tests/harness/e2e/warn.init" "$work/warn.cpio.gz"
+	env BUILD="$work" "$TOP/scripts/boot.sh" -t 120 -i "$work/warn.cpio.gz" \
+		-k "$BUILD/obj/$name/arch/x86/boot/bzImage" "$name" e2e-warning >"$work/warn-boot.out" 2>&1 ||
+		{ echo "FAIL: warning: the guest did not finish" >&2; cat "$work/warn-boot.out" >&2; return 1; }
+	expect_fail warning 'splat: WARNING' env BUILD="$work" "$TOP/scripts/verdict.sh" e2e-warning
+}
+
+rows=$work/cases.tsv
+: >"$rows"
+record() { # CASE CMD...
+	local c=$1
+	shift
+	if "$@"; then printf 'harness/%s\tpass\t\n' "$c" >>"$rows"; else printf 'harness/%s\tfail\t\n' "$c" >>"$rows"; fi
+}
+bash "$TOP/tests/harness/run-golden.sh" "$rows" || true
+record e2e/apply-failure case_apply
+if [ "$name" != - ]; then
+	[ -f "$BUILD/obj/$name/arch/x86/boot/bzImage" ] || die "harness-tests: no $name kernel (run: make build CONFIG=$name)"
+	record e2e/guest-hang case_hang
+	record e2e/planted-warning case_warning
+fi
+cat "$rows" >>"$CASES" 2>/dev/null || { mkdir -p "$(dirname "$CASES")"; cat "$rows" >>"$CASES"; }
+awk -F'\t' '{ n[$2]++ } END { printf "harness-tests: %d passed, %d failed\n", n["pass"], n["fail"]; exit (n["fail"] > 0) }' "$rows"

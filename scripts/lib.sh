@@ -1,0 +1,79 @@
+# shellcheck shell=bash
+# Shared helpers for the harness scripts: sourced, never run.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+KTREE=${KTREE:-$BUILD/linux}
+TIMINGS=${TIMINGS:-$BUILD/timings.tsv}
+JOBS=${JOBS:-$(nproc)}
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+
+log() { printf '==> %s\n' "$*" >&2; }
+warn() { printf 'WARNING: %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# The Debian package version the series was made against.
+base_version() { tr -d ' \n' <"$TOP/base.version"; }
+
+# timed STAGE CMD...: run CMD, append "STAGE<TAB>seconds<TAB>rc" to $TIMINGS.
+timed() {
+	local stage=$1 start rc=0
+	shift
+	start=$(date +%s)
+	"$@" || rc=$?
+	mkdir -p "$(dirname "$TIMINGS")"
+	printf '%s\t%s\t%s\n' "$stage" "$(($(date +%s) - start))" "$rc" >>"$TIMINGS"
+	return "$rc"
+}
+
+# run_logged LOG CMD...: run CMD with output to LOG; show progress lines and, on failure,
+# the first error and the log's tail.
+run_logged() {
+	local logf=$1 rc=0
+	shift
+	mkdir -p "$(dirname "$logf")"
+	"$@" >"$logf" 2>&1 || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		printf 'error: command failed (rc %s): %s\n' "$rc" "$*" >&2
+		printf '  log: %s\n' "$logf" >&2
+		if grep -m1 -n -E '(error|Error|ERROR)[: ]' "$logf" >/dev/null; then
+			printf '  first error:\n' >&2
+			grep -m1 -n -B2 -A3 -E '(error|Error|ERROR)[: ]' "$logf" | sed 's/^/    /' >&2
+		fi
+		printf '  last lines:\n' >&2
+		tail -n 15 "$logf" | sed 's/^/    /' >&2
+	fi
+	return "$rc"
+}
+
+# The kernel make invocation used for every build of config NAME (O=build/obj/NAME).
+kmake() {
+	local name=$1
+	shift
+	local arch=x86_64
+	case $name in i386*) arch=i386 ;; esac
+	make -C "$KTREE" O="$BUILD/obj/$name" ARCH="$arch" CC="ccache gcc" \
+		HOSTCC="ccache gcc" KBUILD_BUILD_TIMESTAMP="harness" \
+		KBUILD_BUILD_USER=harness KBUILD_BUILD_HOST=harness -j"$JOBS" "$@"
+}
+
+# Arch of a config name.
+config_arch() { case $1 in i386*) echo i386 ;; *) echo x86_64 ;; esac; }
+
+# gate NAME CMD...: run CMD as one case of `make check`: time it, record
+# "NAME<TAB>pass|fail<TAB>detail" in $CASES, never abort the caller.
+CASES=${CASES:-$BUILD/check/cases.tsv}
+gate() {
+	local name=$1 rc=0
+	shift
+	printf '\n==> [%s] gate: %s\n' "$(date +%H:%M:%S)" "$name" >&2
+	timed "$name" "$@" || rc=$?
+	mkdir -p "$(dirname "$CASES")"
+	if [ "$rc" -eq 0 ]; then
+		printf '%s\tpass\t\n' "$name" >>"$CASES"
+	else
+		printf '%s\tfail\trc %s\n' "$name" "$rc" >>"$CASES"
+		printf '==> gate FAILED: %s (rc %s)\n' "$name" "$rc" >&2
+	fi
+	return 0
+}

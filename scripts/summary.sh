@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Print the case table, failures, the per-stage timing table and the closing
+# `N passed, N failed, N skipped` line; exit 1 if any case failed.
+set -euo pipefail
+[ "${1:-}" = -h ] && { echo "usage: $0 CASES.tsv TIMINGS.tsv [TOTAL_SECONDS]"; exit 0; }
+[ $# -ge 2 ] || { echo "usage: $0 CASES.tsv TIMINGS.tsv [TOTAL_SECONDS]" >&2; exit 2; }
+cases=$1 timings=$2 total=${3:-}
+
+echo
+echo "== Timing (seconds) =="
+awk -F'\t' '{ printf "  %6d  %s%s\n", $2, $1, ($3 != 0 ? "  (failed, rc " $3 ")" : "") }' "$timings" 2>/dev/null || true
+[ -n "$total" ] && printf '  %6d  total\n' "$total"
+echo
+echo "== Results =="
+awk -F'\t' '
+	{ n[$2]++; if ($2 != "pass") printf "  %-4s  %s%s\n", toupper($2), $1, ($3 != "" ? "  (" $3 ")" : "") }
+	END { printf "  (%d cases passed; failures and skips listed above)\n", n["pass"] }' "$cases"
+awk -F'\t' '{ n[$2]++ } END { printf "%d passed, %d failed, %d skipped\n", n["pass"], n["fail"], n["skip"]; exit (n["fail"] > 0) }' "$cases"

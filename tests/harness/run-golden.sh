@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Golden tests for scripts/parse-results.py and scripts/splat-check.py.
+#
+# parser/<case>/: results.log, expected.txt (exact stdout+stderr), expected.rc,
+#   optional known.txt (passed as --known), optional args (extra options, one line),
+#   optional expected.tsv (compared with the --tsv output).
+# splat/<case>/: console.log, expected.rc, optional expected.txt (each non-empty
+#   line must appear somewhere in the output).
+# Scripts run inside the case directory, so file names in the output are relative.
+set -euo pipefail
+
+usage() { echo "usage: $0 [RESULTS.tsv]   (appends harness/<kind>/<case> rows to RESULTS.tsv)"; }
+case "${1:-}" in -h | --help) usage; exit 0 ;; esac
+[ $# -le 1 ] || { usage >&2; exit 2; }
+
+here=$(cd "$(dirname "$0")" && pwd)
+scripts=$(cd "$here/../../scripts" && pwd)
+tsv=${1:-}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+
+# record KIND CASE DETAIL -- an empty DETAIL means the case passed.
+record() {
+    local status=pass
+    if [ -z "$3" ]; then
+        echo "ok   $1/$2"
+        passed=$((passed + 1))
+    else
+        status=fail
+        echo "FAIL $1/$2: $3"
+        sed 's/^/    /' "$tmp/diff"
+        failed=$((failed + 1))
+    fi
+    if [ -n "$tsv" ]; then printf 'harness/%s/%s\t%s\t%s\n' "$1" "$2" "$status" "$3" >> "$tsv"; fi
+}
+
+for dir in "$here"/parser/*/; do
+    dir=${dir%/} name=$(basename "$dir") args=() problems=()
+    [ -f "$dir/known.txt" ] && args+=(--known known.txt)
+    [ -f "$dir/expected.tsv" ] && args+=(--tsv "$tmp/out.tsv")
+    if [ -f "$dir/args" ]; then read -ra extra < "$dir/args" || true; args+=("${extra[@]}"); fi
+    rc=0
+    (cd "$dir" && python3 "$scripts/parse-results.py" "${args[@]}" results.log) > "$tmp/out" 2>&1 || rc=$?
+    : > "$tmp/diff"
+    [ "$rc" = "$(cat "$dir/expected.rc")" ] || problems+=("exit $rc, expected $(cat "$dir/expected.rc")")
+    diff -u "$dir/expected.txt" "$tmp/out" >> "$tmp/diff" || problems+=("output differs")
+    if [ -f "$dir/expected.tsv" ]; then
+        diff -u "$dir/expected.tsv" "$tmp/out.tsv" >> "$tmp/diff" 2>&1 || problems+=("tsv differs")
+    fi
+    detail=$(IFS=';'; echo "${problems[*]}")
+    record parser "$name" "${detail//;/; }"
+done
+
+for dir in "$here"/splat/*/; do
+    dir=${dir%/} name=$(basename "$dir") problems=()
+    rc=0
+    (cd "$dir" && python3 "$scripts/splat-check.py" console.log) > "$tmp/out" 2>&1 || rc=$?
+    : > "$tmp/diff"
+    [ "$rc" = "$(cat "$dir/expected.rc")" ] || problems+=("exit $rc, expected $(cat "$dir/expected.rc")")
+    if [ -f "$dir/expected.txt" ]; then
+        while IFS= read -r want || [ -n "$want" ]; do
+            [ -z "$want" ] || grep -qF -- "$want" "$tmp/out" || echo "missing: $want" >> "$tmp/diff"
+        done < "$dir/expected.txt"
+        [ ! -s "$tmp/diff" ] || problems+=("expected text missing")
+    fi
+    if [ ${#problems[@]} -gt 0 ]; then head -n 20 "$tmp/out" | sed 's/^/got: /' >> "$tmp/diff"; fi
+    detail=$(IFS=';'; echo "${problems[*]}")
+    record splat "$name" "${detail//;/; }"
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
