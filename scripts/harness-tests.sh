@@ -54,6 +54,7 @@ mini_initramfs() { # INIT OUT
 	local root=$work/root-$(basename "$1" .init)
 	mkdir -p "$root"/{bin,proc,sys,dev}
 	install -m 755 /bin/busybox "$root/bin/busybox"
+	ln -sf busybox "$root/bin/sh"
 	install -m 755 "$1" "$root/init"
 	(cd "$root" && find . | cpio -o -H newc --quiet -R 0:0 | gzip -1) >"$2"
 }
