@@ -17,7 +17,7 @@ else
 TREE_STEP = $(S)/base.sh && $(S)/apply.sh
 endif
 
-.PHONY: all check deps base tree export config build test harness-tests help clean
+.PHONY: all check deps base tree export config build test harness-tests lint bisect help clean
 all: deps
 	$(TREE_STEP)
 	$(S)/test-kernel.sh $(CONFIG)
@@ -51,6 +51,14 @@ test:
 
 harness-tests:
 	$(S)/harness-tests.sh
+
+# checkpatch --strict on every patch
+lint:
+	$(S)/checkpatch.sh
+
+# every prefix of the series builds (x86_64 vmlinux)
+bisect:
+	$(S)/bisect.sh
 
 help:
 	@sed -n 's/^#   //p' Makefile

@@ -16,8 +16,10 @@ add_run() { cat "$BUILD/results/$1/cases.tsv" >>"$CASES" 2>/dev/null || true; }
 
 gate "base tree" "$S/base.sh"
 gate "apply series" "$S/apply.sh"
+gate "checkpatch --strict on every patch" "$S/checkpatch.sh"
 gate "x86_64 kernel: kselftests in QEMU" "$S/test-kernel.sh" x86_64
 add_run x86_64
 timed "harness tests" "$S/harness-tests.sh" x86_64 || true
+gate "bisect: every prefix builds (x86_64)" "$S/bisect.sh" bisect vmlinux
 
 "$S/summary.sh" "$CASES" "$TIMINGS" "$(($(date +%s) - start))"

@@ -16,7 +16,8 @@ ANSI = re.compile(r'\x1b\[[0-9;?]*[A-Za-z]')
 VERSION = re.compile(r'K?TAP version \d+')
 PLAN = re.compile(r'1\.\.(\d+)\s*(?:#\s*(.*))?$')
 RESULT = re.compile(r'(not )?ok\s+(\d+)(?:\s+-)?(?:\s+(.*))?$')
-DIRECTIVE = re.compile(r'\s+#(?:\s+|$)')               # "desc # SKIP reason"
+DIRECTIVE = re.compile(r'(?:^|\s+)#(?:\s+|$)')         # "desc # SKIP reason"
+HARNESS_DONE = re.compile(r'#?\s*(?:OK|FAIL|XFAIL)\s+(\S+)$')
 SKIPLIKE = re.compile(r'(skip|todo|xfail)', re.I)
 
 
@@ -25,10 +26,11 @@ def clean(text):
 
 
 class Node:
-    def __init__(self, ok, num, rest, kids, plans):
+    def __init__(self, ok, num, rest, kids, plans, fallback=None):
         m = DIRECTIVE.search(rest)
         desc, directive = (rest[:m.start()], rest[m.end():]) if m else (rest, '')
-        self.ok, self.desc, self.directive = ok, clean(desc) or f'test {num}', clean(directive)
+        self.ok, self.directive = ok, clean(directive)
+        self.desc = clean(desc) or fallback or f'test {num}'
         self.kids, self.plans = kids, plans
         if SKIPLIKE.match(self.directive):
             self.status = 'skip'
@@ -61,6 +63,7 @@ def parse(lines):
     """Return (top-level nodes, top-level plans, saw TAP?, last started test)."""
     stack = [Frame(0)]
     seen_tap, started = False, None
+    harness_name = {}
 
     def frame_at(depth):
         while stack[-1].depth > depth:      # deeper results without a parent: dropped
@@ -86,7 +89,12 @@ def parse(lines):
             kids = Frame(depth + 1)             # the nested block just above, if any
             while stack[-1].depth > depth:
                 kids = stack.pop()
-            frame_at(depth).results.append(Node(not m[1], m[2], m[3] or '', kids.results, kids.plans))
+            frame_at(depth).results.append(Node(not m[1], m[2], m[3] or '', kids.results, kids.plans,
+                                                harness_name.pop('last', None)))
+        elif m := HARNESS_DONE.match(body):
+            # kselftest_harness.h prints "ok N # SKIP reason" without the test's
+            # name; its "#  OK  name" line just before has it.
+            harness_name['last'] = m[1]
             if depth == 0:
                 started = None
         elif depth == 1 and body.startswith('selftests: '):

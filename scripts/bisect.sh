@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Build every prefix of the series (each commit base..HEAD of build/linux) for configuration
+# NAME in its own object directory. A patch touching only Documentation/ or tools/ is not
+# built (nothing in the kernel changes). Fails naming the first patch that does not build.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage() { echo "usage: $0 [NAME [TARGET]]   (default: bisect vmlinux)"; }
+[ "${1:-}" = -h ] && { usage; exit 0; }
+name=${1:-bisect} target=${2:-vmlinux}
+git -C "$KTREE" rev-parse -q --verify base >/dev/null || die "bisect: no base in $KTREE"
+[ -z "$(git -C "$KTREE" status --porcelain --untracked-files=no)" ] ||
+	die "bisect: $KTREE has uncommitted changes; commit or export them first"
+tip=$(git -C "$KTREE" symbolic-ref -q --short HEAD || git -C "$KTREE" rev-parse HEAD)
+trap 'git -C "$KTREE" checkout -q "$tip"' EXIT
+
+mapfile -t commits < <(git -C "$KTREE" rev-list --reverse base..HEAD)
+n=${#commits[@]} k=0 failed=0
+for c in "${commits[@]}"; do
+	k=$((k + 1))
+	subject=$(git -C "$KTREE" log -1 --format=%s "$c")
+	case_name="bisect $name: patch $k/$n $subject"
+	if ! git -C "$KTREE" diff-tree --no-commit-id --name-only -r "$c" | grep -qvE '^(Documentation|tools)/'; then
+		log "bisect: patch $k/$n touches only Documentation/ or tools/: not built"
+		printf '%s\tskip\tonly Documentation/ or tools/\n' "$case_name" >>"$CASES"
+		continue
+	fi
+	git -C "$KTREE" checkout -q --detach "$c"
+	if "$TOP/scripts/build.sh" "$name" "$target"; then
+		printf '%s\tpass\t\n' "$case_name" >>"$CASES"
+	else
+		echo "error: bisect: patch $k/$n '$subject' does not build ($name $target)" >&2
+		printf '%s\tfail\tdoes not build\n' "$case_name" >>"$CASES"
+		failed=1
+	fi
+done
+[ "$failed" -eq 0 ] || exit 1
+log "bisect $name: all $n prefixes build"
