@@ -17,7 +17,7 @@ else
 TREE_STEP = $(S)/base.sh && $(S)/apply.sh
 endif
 
-.PHONY: all check deps base tree export config build test harness-tests lint bisect help clean
+.PHONY: all check deps base tree export config build test harness-tests lint bisect base-run help clean
 all: deps
 	$(TREE_STEP)
 	$(S)/test-kernel.sh $(CONFIG)
@@ -55,6 +55,10 @@ harness-tests:
 # checkpatch --strict on every patch
 lint:
 	$(S)/checkpatch.sh
+
+# the tip's kselftests on the unpatched base kernel (failures expected: they show the tests can fail)
+base-run:
+	$(S)/base-run.sh
 
 # every prefix of the series builds (x86_64 vmlinux)
 bisect:

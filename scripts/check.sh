@@ -16,8 +16,11 @@ add_run() { cat "$BUILD/results/$1/cases.tsv" >>"$CASES" 2>/dev/null || true; }
 
 gate "base tree" "$S/base.sh"
 gate "apply series" "$S/apply.sh"
+gate "round trip: make export reproduces patches/ and series" \
+	bash -c '"$1"/export.sh && git -C "$2" diff --exit-code --stat -- patches series' _ "$S" "$TOP"
 gate "checkpatch --strict on every patch" "$S/checkpatch.sh"
-gate "x86_64 kernel: kselftests in QEMU" "$S/test-kernel.sh" x86_64
+# Start pidfs inode numbers just below 2^32 so that the run crosses it (pidfs_test checks).
+gate "x86_64 kernel: kselftests in QEMU" env APPEND="pidfs_ino_start=0xffffff00" "$S/test-kernel.sh" x86_64
 add_run x86_64
 timed "harness tests" "$S/harness-tests.sh" x86_64 || true
 gate "bisect: every prefix builds (x86_64)" "$S/bisect.sh" bisect vmlinux
