@@ -27,21 +27,20 @@ run_logged "$obj/config.log.merge" env ARCH="$(config_arch "$name")" \
 	"$KTREE/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${files[@]}"
 run_logged "$obj/config.log.olddef" kmake "$name" olddefconfig
 
+# What was asked, the last fragment winning (as in merge_config.sh), then what stuck.
 bad=0
-for f in "${files[@]}"; do
-	while IFS= read -r line; do
-		case $line in
-		CONFIG_*=*) opt=${line%%=*} ;;
-		"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *}; line="" ;;
-		*) continue ;;
-		esac
-		got=$(grep -E "^$opt=" "$obj/.config" || true)
-		if [ "$got" != "$line" ]; then
-			echo "config $name: $opt: asked '${line:-not set}' in $(basename "$f"), got '${got:-not set}'" >&2
-			bad=1
-		fi
-	done <"$f"
-done
+while IFS=$'\t' read -r opt want from; do
+	[ "$want" = - ] && want=""
+	got=$(grep -E "^$opt=" "$obj/.config" || true)
+	if [ "$got" != "$want" ]; then
+		echo "config $name: $opt: asked '${want:-not set}' in $from, got '${got:-not set}'" >&2
+		bad=1
+	fi
+done < <(for f in "${files[@]}"; do
+	sed -n -e "s/^\(CONFIG_[A-Za-z0-9_]*\)=.*/\1\t&\t$(basename "$f")/p" \
+		-e "s/^# \(CONFIG_[A-Za-z0-9_]*\) is not set/\1\t-\t$(basename "$f")/p" "$f"
+done | awk -F'\t' '{ want[$1] = $2; from[$1] = $3; if (!($1 in seen)) { seen[$1] = 1; order[n++] = $1 } }
+	END { for (i = 0; i < n; i++) printf "%s\t%s\t%s\n", order[i], want[order[i]], from[order[i]] }')
 [ "$bad" -eq 0 ] || die "config $name: requested options did not end up set (missing dependency?)"
 cp "$obj/.config" "$new"
 log "config $name: $obj/.config ($frags)"

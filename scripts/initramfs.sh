@@ -40,11 +40,15 @@ else
 	[ -x "$bb" ] || "$TOP/scripts/busybox-i386.sh"
 	install -m 755 "$bb" "$root/bin/busybox"
 	# No i386 coreutils: runner.sh calls `timeout --foreground N timeout N cmd`; drop the
-	# option and let busybox's timeout do the work.
+	# option and let busybox's timeout do the work, reporting a kill as coreutils does
+	# (124), which runner.sh turns into "# TIMEOUT".
 	cat >"$root/usr/bin/timeout" <<-'WRAP'
 	#!/bin/sh
 	[ "$1" = --foreground ] && shift
-	exec /bin/busybox timeout "$@"
+	/bin/busybox timeout "$@"
+	rc=$?
+	[ "$rc" -eq 143 ] && rc=124
+	exit "$rc"
 	WRAP
 	chmod 755 "$root/usr/bin/timeout"
 	ln -s /bin/busybox "$root/usr/bin/env"
