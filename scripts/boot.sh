@@ -38,7 +38,11 @@ rm -rf "$res"
 mkdir -p "$res"
 qemu=qemu-system-x86_64
 [ "$arch" = i386 ] && qemu=qemu-system-i386
-cmd=("$qemu" -machine pc -cpu max -smp 2 -m 2048 -nographic -no-reboot -monitor none
+cpu=max
+# TCG's "max" CPU is AMD-flavoured; an i386 kernel then warns that the combination of
+# AMD processors is not suitable for SMP (amd_k7_smp_check). qemu32 is an Intel model.
+[ "$arch" = i386 ] && cpu=qemu32
+cmd=("$qemu" -machine pc -cpu "$cpu" -smp 2 -m 2048 -nographic -no-reboot -monitor none
 	-kernel "$image" -initrd "$initrd"
 	-append "console=ttyS0 panic=-1 loglevel=7 $append"
 	-serial "file:$res/console.log" -serial "file:$res/results.log")

@@ -23,6 +23,11 @@ gate "checkpatch --strict on every patch" "$S/checkpatch.sh"
 gate "x86_64 kernel: kselftests in QEMU" env APPEND="pidfs_ino_start=0xffffff00" "$S/test-kernel.sh" x86_64
 add_run x86_64
 timed "harness tests" "$S/harness-tests.sh" x86_64 || true
+# 32-bit: st_ino above 2^32 through stat64/statx, EOVERFLOW from the legacy stat().
+gate "i386 kernel: pidfd, nsfs, pidfs kselftests in QEMU" \
+	env KSFT_TARGETS="pidfd nsfs pidfs" APPEND="pidfs_ino_start=0xffffff00" "$S/test-kernel.sh" i386
+add_run i386
+gate "build: x86_64 with CONFIG_PROC_FS=n" "$S/build.sh" noproc vmlinux
 gate "bisect: every prefix builds (x86_64)" "$S/bisect.sh" bisect vmlinux
 
 "$S/summary.sh" "$CASES" "$TIMINGS" "$(($(date +%s) - start))"

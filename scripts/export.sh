@@ -24,4 +24,15 @@ find "$TOP/patches" -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-cover-let
 		basename "$f"
 	done
 } >"$TOP/series"
+# Keep the cover letter's shortlog and diffstat true to the series: everything from the
+# shortlog's first author line ("Name (N):") on is rewritten.
+cover=$TOP/patches/0000-cover-letter.patch
+if [ -f "$cover" ]; then
+	{
+		awk '/^[^ ].* \([0-9]+\):$/ { exit } { print }' "$cover"
+		git -C "$KTREE" shortlog base..HEAD
+		git -C "$KTREE" diff --stat=72 base HEAD
+	} >"$tmp/cover"
+	mv "$tmp/cover" "$cover"
+fi
 log "export: $(grep -vc '^#' "$TOP/series") patch(es) written to patches/ and series"
