@@ -2,7 +2,8 @@
 # Build configuration NAME from build/linux, build its kselftests and initramfs, boot it under
 # QEMU and judge the run: build -> kselftests -> initramfs -> boot -> verdict, each step timed.
 # Environment: TIMEOUT_MULT (runner timeout multiplier, default 1), BOOT_LIMIT (seconds),
-# APPEND (extra kernel command line), TESTS ("collection:test ..." to run a subset).
+# APPEND (extra kernel command line), TESTS ("collection:test ..." to run a subset),
+# POST (a script run in the guest after the kselftests, as /harness-post).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -16,6 +17,12 @@ append="harness.timeout_mult=$mult ${APPEND:-}"
 
 timed "build $name" "$TOP/scripts/build.sh" "$name"
 timed "kselftests $name" "$TOP/scripts/kselftests.sh" "$name"
-timed "initramfs $name" "$TOP/scripts/initramfs.sh" "$name"
+extra=()
+if [ -n "${POST:-}" ]; then
+	mkdir -p "$BUILD/post-$name"
+	install -m 755 "$POST" "$BUILD/post-$name/harness-post"
+	extra=("$BUILD/post-$name")
+fi
+timed "initramfs $name" "$TOP/scripts/initramfs.sh" "$name" "${extra[@]}"
 timed "boot $run" "$TOP/scripts/boot.sh" -t "${BOOT_LIMIT:-$((600 * mult))}" -a "$append" "$name" "$run"
 timed "verdict $run" "$TOP/scripts/verdict.sh" "$run"

@@ -12,7 +12,9 @@ res=$BUILD/results/$run
 [ -d "$res" ] || die "verdict: no results in $res"
 : >"$res/cases.tsv"
 rc=0
-for section in guest-tools kselftests; do
+sections="guest-tools kselftests"
+grep -q '^post ' "$res/sections" 2>/dev/null && sections="$sections post"
+for section in $sections; do
 	if [ ! -f "$res/$section.log" ]; then
 		printf '%s\tfail\tsection missing from the guest report\n' "$run/$section" >>"$res/cases.tsv"
 		rc=1
