@@ -29,7 +29,9 @@ fi
 mkdir -p "$BUILD"
 log "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >"$BUILD/apt.log" 2>&1 || { mkdir -p "$BUILD"; apt-get update -q; }
+# A partial failure (one mirror index mid-sync) is not fatal: the install below decides.
+apt-get update -q >"$BUILD/apt.log" 2>&1 ||
+	warn "deps: apt-get update reported errors (see $BUILD/apt.log); trying the install"
 if ! apt-get install -y -q "${missing[@]}" >>"$BUILD/apt.log" 2>&1; then
 	# The exact linux-source-6.1 version may have left the archive: scripts/base.sh then
 	# takes the newest and says so.
