@@ -18,9 +18,17 @@ fi
 head=$(git -C "$KTREE" log -1 --format='%h %s' 2>/dev/null || echo "?")
 log "build $name $target at $head"
 start=$(date +%s)
-# Progress: one dot per 50 objects, so a long build shows it is alive.
-if ! run_logged "$obj/build.log" kmake "$name" "$target"; then
-	die "build $name ($head) failed; full log: $obj/build.log"
-fi
+# Progress: every 30 s, how many objects were compiled so far.
+run_logged "$obj/build.log" kmake "$name" "$target" &
+pid=$!
+n=0
+while kill -0 "$pid" 2>/dev/null; do
+	sleep 2
+	n=$((n + 2))
+	if [ $((n % 30)) -eq 0 ] && kill -0 "$pid" 2>/dev/null; then
+		log "build $name: $(grep -c '^  CC ' "$obj/build.log" || true) objects compiled, $n s"
+	fi
+done
+wait "$pid" || die "build $name ($head) failed; full log: $obj/build.log"
 warnings=$(grep -c -E ': warning: ' "$obj/build.log" || true)
 log "build $name: done in $(($(date +%s) - start)) s, $warnings warning(s) in this build"
