@@ -7,6 +7,9 @@ KTREE=${KTREE:-$BUILD/linux}
 TIMINGS=${TIMINGS:-$BUILD/timings.tsv}
 JOBS=${JOBS:-$(nproc)}
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+# Absolute paths under the checkout hash as relative ones, so that another clone of the
+# project (CI's) hits the same cache entries.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
 
 log() { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }
