@@ -43,7 +43,6 @@ for p in "${patches[@]}"; do
 	n=$((n + 1))
 	if ! git -C "$tree" am -q --committer-date-is-author-date "$PATCHDIR/$p" >"$BUILD/am.log" 2>&1; then
 		echo "error: apply: patch $n/${#patches[@]} $p does not apply onto $(git -C "$tree" log -1 --format='%h %s')" >&2
-		git -C "$tree" am --show-current-patch=diff >/dev/null 2>&1 || true
 		# Name the file and hunk: git apply --check says which one fails.
 		(cd "$tree" && git apply --check -v "$PATCHDIR/$p" 2>&1 | grep -E '^(error|Checking patch|Hunk)' | sed 's/^/    /') >&2 || true
 		grep -vE '^(hint:|When you have|If you prefer|To restore)' "$BUILD/am.log" | sed 's/^/    /' >&2 || true
