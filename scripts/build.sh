@@ -10,11 +10,7 @@ usage() { echo "usage: $0 NAME [TARGET]   (e.g. $0 x86_64; $0 noproc vmlinux)"; 
 name=$1 target=${2:-bzImage}
 obj=$BUILD/obj/$name
 
-# Reconfigure when the fragments changed or the tree has no config yet.
-if [ ! -f "$obj/.config" ] || [ ! -f "$obj/.config.harness" ] ||
-	[ -n "$(find "$TOP/kernel-config" -newer "$obj/.config.harness" -print -quit)" ]; then
-	"$TOP/scripts/config.sh" "$name"
-fi
+ensure_config "$name"
 head=$(git -C "$KTREE" log -1 --format='%h %s' 2>/dev/null || echo "?")
 log "build $name $target at $head"
 start=$(date +%s)

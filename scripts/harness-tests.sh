@@ -2,6 +2,8 @@
 # The harness's own tests: golden cases for the result parser and the splat detector, and
 # end-to-end failure cases that must fail naming their cause: a patch that does not apply,
 # a guest that hangs, a planted WARNING. Boot cases use the kernel of configuration NAME.
+# HARNESS_BISECT_DEMO=1 adds a broken middle patch that the bisect gate must name (several
+# kernel builds: make gates-full runs it).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -88,6 +90,9 @@ if [ "$name" != - ]; then
 	[ -f "$BUILD/obj/$name/arch/x86/boot/bzImage" ] || die "harness-tests: no $name kernel (run: make build CONFIG=$name)"
 	record e2e/guest-hang case_hang
 	record e2e/planted-warning case_warning
+fi
+if [ "${HARNESS_BISECT_DEMO:-0}" = 1 ]; then
+	record e2e/bisect-broken-middle "$TOP/tests/harness/e2e/bisect-broken-middle.sh"
 fi
 cat "$rows" >>"$CASES" 2>/dev/null || { mkdir -p "$(dirname "$CASES")"; cat "$rows" >>"$CASES"; }
 awk -F'\t' '{ n[$2]++ } END { printf "harness-tests: %d passed, %d failed\n", n["pass"], n["fail"]; exit (n["fail"] > 0) }' "$rows"

@@ -60,6 +60,16 @@ kmake() {
 		KBUILD_BUILD_USER=harness KBUILD_BUILD_HOST=harness -j"$JOBS" "$@"
 }
 
+# ensure_config NAME: (re)make build/obj/NAME/.config when it is missing or the fragments
+# changed since.
+ensure_config() {
+	local obj=$BUILD/obj/$1
+	if [ ! -f "$obj/.config" ] || [ ! -f "$obj/.config.harness" ] ||
+		[ -n "$(find "$TOP/kernel-config" -newer "$obj/.config.harness" -print -quit)" ]; then
+		"$TOP/scripts/config.sh" "$1"
+	fi
+}
+
 # Arch of a config name.
 config_arch() { case $1 in i386*) echo i386 ;; *) echo x86_64 ;; esac; }
 

@@ -3,26 +3,50 @@
 # QEMU and judge the run: build -> kselftests -> initramfs -> boot -> verdict, each step timed.
 # Environment: TIMEOUT_MULT (runner timeout multiplier, default 1), BOOT_LIMIT (seconds),
 # APPEND (extra kernel command line), TESTS ("collection:test ..." to run a subset),
-# POST (a script run in the guest after the kselftests, as /harness-post).
+# POST (a script run in the guest after the kselftests, as /harness-post), POST_PROGS
+# (directories under selftests/ whose Makefile builds static programs, installed in
+# /harness-bin; selftests/post-kmemleak is always there as /harness-kmemleak).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage() { echo "usage: $0 NAME [RUN]   (RUN defaults to NAME; results in build/results/RUN)"; }
-[ "${1:-}" = -h ] && { usage; exit 0; }
+usage() {
+	echo "usage: $0 [--prepare|--run] NAME [RUN]   (RUN defaults to NAME; results in build/results/RUN)"
+	echo "  --prepare: build, kselftests, initramfs only; --run: boot and verdict only"
+}
+steps=all
+case ${1:-} in
+-h) usage; exit 0 ;;
+--prepare) steps=prepare; shift ;;
+--run) steps=run; shift ;;
+esac
 [ $# -ge 1 ] && [ $# -le 2 ] || { usage >&2; exit 2; }
 name=$1 run=${2:-$1}
 mult=${TIMEOUT_MULT:-1}
 append="harness.timeout_mult=$mult ${APPEND:-}"
 [ -n "${TESTS:-}" ] && append="$append harness.tests=$(echo "$TESTS" | tr ' ' ',')"
 
+if [ "$steps" = run ]; then
+	[ -f "$BUILD/initramfs/$name.cpio.gz" ] || die "test-kernel $name: nothing prepared (run with --prepare first)"
+	timed "boot $run" "$TOP/scripts/boot.sh" -t "${BOOT_LIMIT:-$((600 * mult))}" -a "$append" "$name" "$run"
+	timed "verdict $run" "$TOP/scripts/verdict.sh" "$run"
+	exit
+fi
 timed "build $name" "$TOP/scripts/build.sh" "$name"
 timed "kselftests $name" "$TOP/scripts/kselftests.sh" "$name"
 extra=()
 if [ -n "${POST:-}" ]; then
+	rm -rf "$BUILD/post-$name"
 	mkdir -p "$BUILD/post-$name"
 	install -m 755 "$POST" "$BUILD/post-$name/harness-post"
+	install -m 755 "$TOP/selftests/post-kmemleak" "$BUILD/post-$name/harness-kmemleak"
+	for d in ${POST_PROGS:-}; do
+		[ "$(config_arch "$name")" = x86_64 ] || die "POST_PROGS: x86_64 guests only"
+		run_logged "$BUILD/post-$name/$d.log" make -C "$TOP/selftests/$d" \
+			OUT="$BUILD/post-$name/harness-bin" || die "test-kernel: building selftests/$d failed"
+	done
 	extra=("$BUILD/post-$name")
 fi
 timed "initramfs $name" "$TOP/scripts/initramfs.sh" "$name" "${extra[@]}"
+[ "$steps" = prepare ] && exit 0
 timed "boot $run" "$TOP/scripts/boot.sh" -t "${BOOT_LIMIT:-$((600 * mult))}" -a "$append" "$name" "$run"
 timed "verdict $run" "$TOP/scripts/verdict.sh" "$run"

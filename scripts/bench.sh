@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# `make bench`: the same static program (selftests/bench/pidfs_bench) on three kernels built
+# from the same config fragments (kernel-config/configs: base, x86_64, peer) and booted the
+# same way: base (6.1), series (6.1 + patches) and peer (Debian's 6.12, upstream's pidfs).
+# Boots are interleaved, ROUNDS rounds in a rotating order, REPS repetitions per boot.
+# Output: build/bench/{results.json,table.txt,table.md,dentries.png,nsop.png} and the raw
+# logs in build/bench/runs/. A benchmark, not a test: no ratio fails it.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	echo "usage: $0 [-R ROUNDS] [-r REPS] [-a PROGRAM_ARGS] [-s]"
+	echo "  defaults: 3 rounds x 5 repetitions; -s: smoke run (1 round, 1 repetition, small counts)"
+}
+rounds=3 reps=5 pargs="" smoke=0
+while getopts hR:r:a:s o; do
+	case $o in
+	h) usage; exit 0 ;;
+	R) rounds=$OPTARG ;;
+	r) reps=$OPTARG ;;
+	a) pargs=$OPTARG ;;
+	s) smoke=1 rounds=1 reps=1 pargs="-n 10000 -c 200 -l 2000" ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
+out=$BUILD/bench
+[ "$smoke" = 1 ] && out=$BUILD/bench-smoke
+git -C "$KTREE" rev-parse -q --verify base >/dev/null || die "bench: no tree in $KTREE (run make tree)"
+[ -z "$(git -C "$KTREE" status --porcelain --untracked-files=no)" ] ||
+	die "bench: $KTREE has uncommitted changes"
+
+# 1. The three kernels: label -> configuration name (and tree).
+tip=$(git -C "$KTREE" symbolic-ref -q --short HEAD || git -C "$KTREE" rev-parse HEAD)
+log "bench: kernel 'series' ($tip)"
+timed "bench: build series" "$TOP/scripts/build.sh" x86_64 || die "bench: building the series kernel failed"
+log "bench: kernel 'base'"
+trap 'git -C "$KTREE" checkout -q "$tip"' EXIT
+git -C "$KTREE" checkout -q --detach base
+timed "bench: build base" "$TOP/scripts/build.sh" base || die "bench: building the base kernel failed"
+git -C "$KTREE" checkout -q "$tip"
+trap - EXIT
+peer_tree=$("$TOP/scripts/peer.sh")
+log "bench: kernel 'peer' ($peer_tree)"
+timed "bench: build peer" env KTREE="$peer_tree" CONFIG_LENIENT=1 "$TOP/scripts/build.sh" peer ||
+	die "bench: building the peer kernel failed"
+declare -A cfg=([base]=base [series]=x86_64 [peer]=peer)
+declare -A tree=([base]=$KTREE [series]=$KTREE [peer]=$peer_tree)
+
+# 2. The program and a small initramfs around it.
+rm -rf "$out"
+mkdir -p "$out/runs" "$out/root"/{bin,proc,sys,dev,tmp}
+run_logged "$out/program.log" make -C "$TOP/selftests/bench" OUT="$out/bin" ||
+	die "bench: building selftests/bench failed"
+install -m 755 /bin/busybox "$out/root/bin/busybox"
+ln -sf busybox "$out/root/bin/sh"
+install -m 755 "$out/bin/pidfs_bench" "$out/root/pidfs_bench"
+install -m 755 "$TOP/selftests/bench/guest-init" "$out/root/init"
+(cd "$out/root" && find . | cpio -o -H newc --quiet -R 0:0 | gzip -1) >"$out/bench.cpio.gz"
+
+# 3. Interleaved boots: round r starts at kernel (r-1) mod 3.
+labels=(base series peer)
+logs=()
+for ((r = 1; r <= rounds; r++)); do
+	for ((i = 0; i < 3; i++)); do
+		k=${labels[$(((r - 1 + i) % 3))]}
+		args="-k,$k,-r,$reps"
+		[ -n "$pargs" ] && args="$args,$(echo "$pargs" | tr ' ' ',')"
+		run=bench-$k-$r
+		log "bench: round $r/$rounds: $k"
+		timed "bench: boot $k round $r" "$TOP/scripts/boot.sh" -t 5400 -a "bench.args=$args" \
+			-i "$out/bench.cpio.gz" -k "$BUILD/obj/${cfg[$k]}/arch/x86/boot/bzImage" \
+			"${cfg[$k]}" "$run" || die "bench: boot of $k (round $r) failed; see build/results/$run"
+		grep -q '^### END bench rc=0' "$BUILD/results/$run/results.clean" ||
+			die "bench: the program failed on $k (round $r); see build/results/$run/results.clean"
+		cp "$BUILD/results/$run/bench.log" "$out/runs/$k-$r.log"
+		logs+=("$out/runs/$k-$r.log")
+	done
+done
+
+# 4. What the numbers rest on, then the report.
+python3 - "$out/meta.json" <<EOF
+import hashlib, json, sys, subprocess
+def sha(p):
+    return hashlib.sha256(open(p, 'rb').read()).hexdigest()[:16]
+def release(label, tree, cfg):
+    r = subprocess.run(['make', '-s', '-C', tree, 'O=$BUILD/obj/' + cfg, 'kernelrelease'],
+                       capture_output=True, text=True)
+    return r.stdout.strip()
+kernels = {}
+for label, cfg, tree in (('base', 'base', '$KTREE'), ('series', 'x86_64', '$KTREE'),
+                         ('peer', 'peer', '$peer_tree')):
+    obj = '$BUILD/obj/' + cfg
+    mismatch = []
+    try:
+        mismatch = open(obj + '/.config.mismatch').read().splitlines()
+    except OSError:
+        pass
+    kernels[label] = {'config': cfg, 'config_hash': sha(obj + '/.config'),
+                      'release': release(label, tree, cfg), 'config_differences': mismatch}
+kernels['base']['source'] = 'Debian linux-source-6.1 $(base_version)'
+kernels['series']['source'] = 'Debian linux-source-6.1 $(base_version) + series $("$TOP/scripts/series-hash.sh")'
+kernels['peer']['source'] = 'Debian linux-source-6.12 $(dpkg-query -W -f='${Version}' linux-source-6.12)'
+meta = {'kernels': kernels, 'qemu': open('$BUILD/results/bench-base-1/qemu.cmd').read().strip(),
+        'rounds': $rounds, 'reps_per_boot': $reps, 'program_args': '$pargs',
+        'fragments': 'kernel-config: qemu selftests (all three)'}
+json.dump(meta, open(sys.argv[1], 'w'), indent=1)
+EOF
+run_id="$(date -u +%Y%m%dT%H%M%SZ)-series-$("$TOP/scripts/series-hash.sh")"
+[ "$smoke" = 1 ] && run_id="smoke-$run_id"
+python3 "$TOP/scripts/bench-report.py" --run-id "$run_id" --meta "$out/meta.json" "$out" "${logs[@]}"
+log "bench: run $run_id: $out/results.json, $out/table.txt, $out/dentries.png, $out/nsop.png"

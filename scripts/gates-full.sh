@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# `make gates-full`: the gates to pass before mailing (hours on 2 cores). Every prefix of the
+# series builds on x86_64, i386 and with CONFIG_PROC_FS=n; coccicheck over the directories
+# the series touches (findings base does not have fail); the debug guest with the stress
+# and failslab campaigns at full length; the base run against the committed list of
+# expected base failures. On success, records the series hash in build/gates-full/passed,
+# which `make mail` checks. Prints the case table and `N passed, N failed` like make check.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ "${1:-}" = -h ] && { echo "usage: $0   (every gate before mailing; see Documentation/gates.md)"; exit 0; }
+out=$BUILD/gates-full
+export CASES=$out/cases.tsv TIMINGS=$out/timings.tsv
+rm -rf "$out"
+mkdir -p "$out"
+start=$(date +%s)
+S=$TOP/scripts
+hash=$("$S/series-hash.sh")
+log "gates-full: series $hash"
+
+gate "base tree" "$S/base.sh"
+gate "apply series" "$S/apply.sh"
+gate "checkpatch --strict on every patch" "$S/checkpatch.sh"
+for cfg in x86_64 i386 noproc; do
+	gate "bisect: every prefix builds ($cfg)" "$S/bisect.sh" "$cfg" vmlinux
+done
+gate "lint: W=1, sparse, coccinelle vs base (full x86_64 config)" "$S/lint-delta.sh" x86_64
+gate "coccicheck over the touched directories vs base" "$S/coccicheck-dirs.sh" x86_64
+gate "x86_64-debug kernel in QEMU: kselftests, stress 600 s, failslab walk, kmemleak" \
+	env TIMEOUT_MULT=8 BOOT_LIMIT=7200 APPEND="pidfs_ino_start=0xffffff00 harness.stress_secs=600" \
+	POST="$TOP/selftests/post-debug" POST_PROGS="stress failnth" "$S/test-kernel.sh" x86_64-debug
+cat "$BUILD/results/x86_64-debug/cases.tsv" >>"$CASES" 2>/dev/null || true
+gate "x86_64 kernel in QEMU: kselftests" env APPEND="pidfs_ino_start=0xffffff00" "$S/test-kernel.sh" x86_64
+cat "$BUILD/results/x86_64/cases.tsv" >>"$CASES" 2>/dev/null || true
+gate "i386 kernel in QEMU: pidfd, nsfs, pidfs kselftests" \
+	env KSFT_TARGETS="pidfd nsfs pidfs" APPEND="pidfs_ino_start=0xffffff00" "$S/test-kernel.sh" i386
+cat "$BUILD/results/i386/cases.tsv" >>"$CASES" 2>/dev/null || true
+gate "base kernel runs the tip's kselftests: exactly the expected failures" \
+	bash -c '"$1"/base-run.sh; "$1"/base-run-check.sh' _ "$S"
+timed "harness tests" env HARNESS_BISECT_DEMO=1 "$S/harness-tests.sh" x86_64-debug || true
+
+rc=0
+"$S/summary.sh" "$CASES" "$TIMINGS" "$(($(date +%s) - start))" || rc=$?
+if [ "$rc" -eq 0 ] && [ "$("$S/series-hash.sh")" = "$hash" ]; then
+	printf '%s\t%s\n' "$hash" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$out/passed"
+	log "gates-full: passed on series $hash (recorded in $out/passed)"
+fi
+exit "$rc"

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Static checks on the kernel .c files the series touches, at base and at the tip: W=1
+# compiler warnings and sparse (C=2) in the object directory of configuration NAME, and
+# coccinelle (every scripts/coccinelle semantic patch, report mode). A finding is keyed by
+# file and message (line numbers dropped); the gate fails on any finding at the tip that
+# base lacks. Writes build/lint/<tool>-<rev>.{log,txt} and build/lint/summary.tsv.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage() { echo "usage: $0 [-t \"w1 sparse cocci\"] [NAME]   (NAME defaults to bisect)"; }
+tools="w1 sparse cocci"
+while getopts ht: opt; do
+	case $opt in
+	t) tools=$OPTARG ;;
+	h) usage; exit 0 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+name=${1:-bisect}
+out=$BUILD/lint
+obj=$BUILD/obj/$name
+git -C "$KTREE" rev-parse -q --verify base >/dev/null || die "lint: no base in $KTREE"
+[ -z "$(git -C "$KTREE" status --porcelain --untracked-files=no)" ] ||
+	die "lint: $KTREE has uncommitted changes; commit or export them first"
+spatch_version=$(spatch --version 2>/dev/null | sed -n 's/^spatch version \([0-9.]*\).*/\1/p')
+case " $tools " in *" cocci "*) [ -n "$spatch_version" ] || die "lint: no spatch (package coccinelle)" ;; esac
+tip=$(git -C "$KTREE" symbolic-ref -q --short HEAD || git -C "$KTREE" rev-parse HEAD)
+trap 'git -C "$KTREE" checkout -q "$tip"' EXIT
+
+mapfile -t files < <(git -C "$KTREE" diff --name-only --diff-filter=AM base..HEAD -- '*.c' |
+	grep -vE '^(tools|Documentation|samples|scripts)/')
+[ ${#files[@]} -gt 0 ] || { log "lint: the series touches no kernel .c file"; exit 0; }
+rm -rf "$out"
+mkdir -p "$out"
+log "lint: ${#files[@]} files: ${files[*]}"
+
+# run_cocci LOG SRC...: scripts/coccicheck's report mode, but one spatch per semantic patch
+# over all the files (its per-file mode starts spatch once per patch and file: slow).
+run_cocci() {
+	local logf=$1 c opt req
+	shift
+	: >"$logf"
+	for c in "$KTREE"/scripts/coccinelle/*/*.cocci; do
+		opt=$(sed -n 's|^// *Options: *||p' "$c")
+		req=$(sed -n 's|^// *Requires: *||p' "$c" | tr -d ' ')
+		if [ -n "$req" ] && ! printf '%s\n%s\n' "$req" "$spatch_version" | sort -CV; then
+			echo "skipped ${c#"$KTREE"/}: needs spatch $req" >>"$logf"
+			continue
+		fi
+		# shellcheck disable=SC2086 # $opt is a word list by design
+		(cd "$KTREE" && timeout 600 spatch -D report --very-quiet --no-show-diff \
+			--cocci-file "$c" $opt -I arch/x86/include -I "$obj/arch/x86/include/generated" \
+			-I include -I arch/x86/include/uapi -I include/uapi \
+			-I "$obj/include/generated/uapi" "$@") >>"$logf" 2>&1 ||
+			echo "spatch failed on ${c#"$KTREE"/}" >>"$logf"
+	done
+	! grep '^spatch failed' "$logf" >&2
+}
+
+# findings REV TOOL: run TOOL on every file present at REV; normalized findings on stdout.
+findings() {
+	local rev=$1 tool=$2 objs=() srcs=() f
+	for f in "${files[@]}"; do
+		[ -f "$KTREE/$f" ] && objs+=("${f%.c}.o") && srcs+=("$f")
+	done
+	[ ${#objs[@]} -gt 0 ] || return 0
+	local logf=$out/$tool-$rev.log
+	case $tool in
+	w1)
+		for f in "${objs[@]}"; do rm -f "$obj/$f"; done
+		kmake "$name" W=1 "${objs[@]}" >"$logf" 2>&1 || die "lint: W=1 build failed at $rev; see $logf"
+		;;
+	sparse)
+		kmake "$name" C=2 "${objs[@]}" >"$logf" 2>&1 || die "lint: sparse run failed at $rev; see $logf"
+		;;
+	cocci)
+		run_cocci "$logf" "${srcs[@]}" || die "lint: spatch failed at $rev; see $logf"
+		;;
+	*) die "lint: unknown tool '$tool'" ;;
+	esac
+	# "path:line:col: warning: text" (compiler, sparse), "path:line:col-col: WARNING: text"
+	# (coccinelle): keep path, kind and text; line numbers inside the text go too.
+	sed -n -E 's/^(\.\.\/)*([^: ]+):[0-9]+:[0-9-]+: +(warning|error|WARNING|ERROR|INFO|[A-Z]+ \([^)]*\)): *(.*)$/\2: \3: \4/p' "$logf" |
+		sed -E -e "s|^$KTREE/||" -e "s|^$(basename "$KTREE")/||" -e 's/line [0-9]+/line N/g' | sort
+}
+
+for rev in base tip; do
+	if [ "$rev" = base ]; then
+		git -C "$KTREE" checkout -q --detach base
+	else
+		git -C "$KTREE" checkout -q "$tip"
+	fi
+	ensure_config "$name"
+	run_logged "$out/prepare-$rev.log" kmake "$name" prepare || die "lint: make prepare failed at $rev"
+	for t in $tools; do
+		log "lint: $t at $rev"
+		findings "$rev" "$t" >"$out/$t-$rev.txt"
+	done
+done
+
+printf 'tool\tbase\ttip\tnew\n' >"$out/summary.tsv"
+bad=0
+for t in $tools; do
+	comm -13 "$out/$t-base.txt" "$out/$t-tip.txt" >"$out/$t-new.txt"
+	nb=$(wc -l <"$out/$t-base.txt") nt=$(wc -l <"$out/$t-tip.txt") nn=$(wc -l <"$out/$t-new.txt")
+	printf '%s\t%s\t%s\t%s\n' "$t" "$nb" "$nt" "$nn" >>"$out/summary.tsv"
+	if [ "$nn" -gt 0 ]; then
+		echo "lint: $t: $nn finding(s) at the tip that base does not have:" >&2
+		sed 's/^/    /' "$out/$t-new.txt" >&2
+		bad=1
+	fi
+done
+log "lint: findings on the ${#files[@]} touched files (base / tip / new):"
+column -t -s $'\t' "$out/summary.tsv" >&2
+[ "$bad" -eq 0 ]

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# `make mail`: write the series as mails to build/mail/ and show what `git send-email
+# --dry-run` would send. Nothing is sent. The set is [PATCH] when `make gates-full` passed
+# on this exact series (build/gates-full/passed holds its hash), else [RFC PATCH] with a
+# note in the cover letter naming the gates that did not pass. To/Cc: what
+# scripts/get_maintainer.pl names for the series' patches; the sender is the user's git
+# identity (user.name, user.email).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage() { echo "usage: $0   (writes build/mail/; nothing is sent)"; }
+[ "${1:-}" = -h ] && { usage; exit 0; }
+[ $# -eq 0 ] || { usage >&2; exit 2; }
+out=$BUILD/mail
+
+name=$(git -C "$TOP" config user.name || true)
+email=$(git -C "$TOP" config user.email || true)
+[ -n "$name" ] && [ -n "$email" ] || die "mail: no sender: set git config user.name and user.email (the mails are sent in that name)"
+sender="$name <$email>"
+
+# The tree must hold exactly the committed series.
+git -C "$KTREE" rev-parse -q --verify base >/dev/null || die "mail: no tree in $KTREE (run make tree)"
+ids() { git patch-id --stable | cut -d' ' -f1; }
+want=$(while read -r p; do case $p in '' | '#'* | 0000-*) continue ;; esac; ids <"$TOP/patches/$p"; done <"$TOP/series")
+have=$(git -C "$KTREE" rev-list --reverse base..HEAD | while read -r c; do git -C "$KTREE" show "$c" | ids; done)
+[ "$want" = "$have" ] || die "mail: $KTREE base..HEAD is not the series in patches/ (run make tree, or make export first)"
+n=$(git -C "$KTREE" rev-list --count base..HEAD)
+
+hash=$("$TOP/scripts/series-hash.sh")
+prefix="RFC PATCH" note=""
+stamp=$BUILD/gates-full/passed
+if [ -f "$stamp" ] && [ "$(cut -f1 "$stamp")" = "$hash" ]; then
+	prefix=PATCH
+	log "mail: gates-full passed on this series ($hash, $(cut -f2 "$stamp")): [PATCH]"
+else
+	if [ -f "$BUILD/gates-full/cases.tsv" ]; then
+		notrun=$(awk -F'\t' '$2 != "pass" { printf "  - %s (%s)\n", $1, $2 }' "$BUILD/gates-full/cases.tsv" | head -n 20)
+		[ -n "$notrun" ] || notrun="  - the last gates-full run was on another version of the series"
+	else
+		notrun="  - none of gates-full has run on this machine"
+	fi
+	note="This is an RFC: the full gates (make gates-full) have not passed on this
+exact series ($hash).  Not passed:
+$notrun
+
+"
+	log "mail: gates-full has not passed on series $hash: [RFC PATCH]"
+fi
+
+rm -rf "$out"
+mkdir -p "$out"
+git -C "$KTREE" -c user.name="$name" -c user.email="$email" format-patch -q --cover-letter --thread=shallow --subject-prefix="$prefix" \
+	--from="$sender" --no-signature -o "$out" base..HEAD
+cover=$(ls "$out"/0000-cover-letter.patch)
+
+# The cover letter: subject and text from patches/0000-cover-letter.patch (up to its
+# shortlog), the RFC note first; format-patch supplies the shortlog and diffstat.
+src=$TOP/patches/0000-cover-letter.patch
+subject=$(sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$src" | head -n1)
+awk '/^$/ && !body { body = 1; next } body' "$src" |
+	awk '/^[^ ].* \([0-9]+\):$/ { exit } { print }' >"$out/blurb.txt"
+{ printf '%s' "$note"; cat "$out/blurb.txt"; } >"$out/blurb.full"
+python3 - "$cover" "$subject" "$out/blurb.full" <<'EOF'
+import sys
+path, subject, blurb = sys.argv[1], sys.argv[2], open(sys.argv[3]).read().rstrip('\n')
+text = open(path).read()
+assert '*** SUBJECT HERE ***' in text and '*** BLURB HERE ***' in text, 'format-patch cover template changed'
+text = text.replace('*** SUBJECT HERE ***', subject).replace('*** BLURB HERE ***', blurb)
+open(path, 'w').write(text)
+EOF
+rm -f "$out/blurb.txt" "$out/blurb.full"
+
+# Recipients, as b4's auto-to-cc does: what get_maintainer.pl names for any patch goes on
+# every mail (a patch to a file without a MAINTAINERS entry, dcache.h, still reaches the
+# VFS list): maintainers To, reviewers and lists Cc.
+gm() { (cd "$KTREE" && perl scripts/get_maintainer.pl --no-rolestats --no-git --no-git-fallback "$@"); }
+patches=()
+for f in "$out"/[0-9]*.patch; do [ "$f" = "$cover" ] || patches+=("$f"); done
+gm --m --nor --nol "${patches[@]}" | sort -u >"$out/.to"
+gm --nom --r --l "${patches[@]}" | sort -u | { grep -vxFf "$out/.to" || true; } >"$out/.cc"
+[ -s "$out/.to" ] || die "mail: get_maintainer.pl names no maintainer for the series"
+grep -qx 'linux-fsdevel@vger.kernel.org' "$out/.cc" ||
+	die "mail: get_maintainer.pl did not name linux-fsdevel for the series"
+for f in "$out"/*.patch; do
+	python3 "$TOP/scripts/mail-headers.py" "$f" "$out/.to" "$out/.cc"
+done
+cp "$out/.to" "$out/recipients-to.txt"
+cp "$out/.cc" "$out/recipients-cc.txt"
+rm -f "$out/.to" "$out/.cc"
+
+count=$(ls "$out"/*.patch | wc -l)
+[ "$count" -eq $((n + 1)) ] || die "mail: expected $((n + 1)) mails, wrote $count"
+log "mail: $count mails in $out ([$prefix 0/$n] .. [$prefix $n/$n])"
+
+# What git send-email would do, without sending (no SMTP server is contacted).
+git -C "$KTREE" -c user.name="$name" -c user.email="$email" send-email --dry-run --confirm=never --no-annotate --no-validate \
+	--from="$sender" --suppress-cc=self --no-chain-reply-to --8bit-encoding=UTF-8 \
+	--smtp-server=/bin/false "$out"/*.patch >"$out/send-email-dry-run.txt" 2>&1 ||
+	{ cat "$out/send-email-dry-run.txt" >&2; die "mail: git send-email --dry-run failed"; }
+grep -E '^(Dry-OK|Subject|To|Cc):' "$out/send-email-dry-run.txt" | sed 's/^/  /'
+log "mail: dry run in $out/send-email-dry-run.txt; to send for real: git send-email $out/*.patch"

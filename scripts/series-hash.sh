@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Print the hash of the series as committed: `series` and every patch it names, in order
+# (the cover letter is not part of it). gates-full records it; make mail compares it.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ "${1:-}" = -h ] && { echo "usage: $0"; exit 0; }
+{
+	cat "$TOP/series"
+	while read -r p; do
+		case $p in '' | '#'*) continue ;; esac
+		[ -f "$TOP/patches/$p" ] || die "series-hash: patches/$p missing"
+		cat "$TOP/patches/$p"
+	done <"$TOP/series"
+} | sha256sum | cut -c1-16
