@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make check`: every gate CI runs. Each gate is one case; a guest run adds its test cases.
-# Two lanes after the debug kernel is built: the debug guest (mostly one busy vCPU) runs in
-# the background while the build-only gates and the i386 guest use the rest of the machine.
+# After the debug kernel is built, its guest (mostly one busy vCPU) runs in the background,
+# then the i386 guest, while the build-only gates use the rest of the machine.
 # Prints the case table, the timing table and, last, `N passed, N failed`.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -25,8 +25,7 @@ gate "checkpatch --strict on every patch" "$S/checkpatch.sh"
 # The x86 test kernel carries the debug options (kernel-config/debug.config). Timeouts x12:
 # the debug kernel is ~8x slower under TCG and shares the 2 cores with the builds below
 # (Documentation/gates.md). pidfs inode numbers start just below 2^32 so the run crosses it.
-export TIMEOUT_MULT=12 BOOT_LIMIT=3000
-debug_env=(APPEND="pidfs_ino_start=0xffffff00 harness.stress_secs=60"
+debug_env=(TIMEOUT_MULT=12 BOOT_LIMIT=3000 APPEND="pidfs_ino_start=0xffffff00 harness.stress_secs=60"
 	POST="$TOP/selftests/post-debug" POST_PROGS="stress failnth")
 gate "x86_64-debug: build, kselftests, guest programs, initramfs" \
 	env "${debug_env[@]}" "$S/test-kernel.sh" --prepare x86_64-debug
@@ -38,19 +37,27 @@ lane_a() {
 lane_a 2>&1 | sed -u 's/^/[debug guest] /' &
 lane_a_pid=$!
 
-# Lane B: build-only gates (they check out other commits in build/linux: the debug guest
-# needs nothing from the tree any more), then the i386 guest.
-gate "lint: W=1, sparse, coccinelle findings vs base on the touched files" "$S/lint-delta.sh" bisect
-gate "bisect: every prefix builds (x86_64, kernel-config/min.config)" "$S/bisect.sh" bisect vmlinux
-gate "build: x86_64 with CONFIG_PROC_FS=n" "$S/build.sh" noproc vmlinux
-# 32-bit: st_ino above 2^32 through stat64/statx, EOVERFLOW from the legacy stat().
-gate "i386 kernel in QEMU: pidfd, nsfs, pidfs kselftests" \
-	env TIMEOUT_MULT=2 BOOT_LIMIT=1800 KSFT_TARGETS="pidfd nsfs pidfs" \
-	APPEND="pidfs_ino_start=0xffffff00" "$S/test-kernel.sh" i386
-add_run i386
+# The i386 kernel next (its kselftests are built from the tip), its guest in the background.
+i386_env=(TIMEOUT_MULT=2 BOOT_LIMIT=1800 KSFT_TARGETS="pidfd nsfs pidfs" APPEND="pidfs_ino_start=0xffffff00")
+gate "i386: build, kselftests, initramfs" env "${i386_env[@]}" "$S/test-kernel.sh" --prepare i386
+lane_b() {
+	# 32-bit: st_ino above 2^32 through stat64/statx, EOVERFLOW from the legacy stat().
+	gate "i386 kernel in QEMU (qemu-system-i386): pidfd, nsfs, pidfs kselftests" \
+		env "${i386_env[@]}" "$S/test-kernel.sh" --run i386
+	add_run i386
+}
+lane_b 2>&1 | sed -u 's/^/[i386 guest] /' &
+lane_b_pid=$!
 
-log "waiting for the debug guest"
-wait "$lane_a_pid" || true
+# Build-only gates; they check out other commits in build/linux (the guests need nothing
+# from the tree any more). Every prefix is built with CONFIG_PROC_FS=n on the lean
+# kernel-config/min.config: that is also the tip's PROC_FS=n build, while the PROC_FS=y tip
+# is the debug and i386 kernels above (make gates-full builds every prefix both ways).
+gate "lint: W=1, sparse, coccinelle findings vs base on the touched files" "$S/lint-delta.sh" x86_64-debug
+gate "bisect: every prefix builds (x86_64, min.config, CONFIG_PROC_FS=n)" "$S/bisect.sh" noproc vmlinux
+
+log "waiting for the guests"
+wait "$lane_a_pid" "$lane_b_pid" || true
 timed "harness tests" "$S/harness-tests.sh" x86_64-debug || true
 
 "$S/summary.sh" "$CASES" "$TIMINGS" "$(($(date +%s) - start))"

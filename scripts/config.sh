@@ -51,4 +51,5 @@ if [ "$bad" -ne 0 ]; then
 	warn "config $name: some requested options differ (CONFIG_LENIENT=1: going on)"
 fi
 cp "$obj/.config" "$new"
+config_inputs "$name" >"$obj/.config.inputs"
 log "config $name: $obj/.config ($frags)"

@@ -60,12 +60,23 @@ kmake() {
 		KBUILD_BUILD_USER=harness KBUILD_BUILD_HOST=harness -j"$JOBS" "$@"
 }
 
-# ensure_config NAME: (re)make build/obj/NAME/.config when it is missing or the fragments
-# changed since.
+# config_inputs NAME: a hash of what build/obj/NAME/.config is made from (its line in
+# kernel-config/configs and the fragments it names, EXTRA_CONFIG included).
+config_inputs() {
+	local frags f
+	frags=$(awk -v n="$1" '!/^#/ && $1 == n { $1 = ""; print }' "$TOP/kernel-config/configs")
+	{
+		echo "$1:$frags"
+		for f in $frags; do cat "$TOP/kernel-config/$f.config" 2>/dev/null || echo "missing $f"; done
+		for f in ${EXTRA_CONFIG:-}; do cat "$f"; done
+	} | sha256sum | cut -c1-16
+}
+
+# ensure_config NAME: (re)make build/obj/NAME/.config when it is missing or its inputs changed.
 ensure_config() {
 	local obj=$BUILD/obj/$1
 	if [ ! -f "$obj/.config" ] || [ ! -f "$obj/.config.harness" ] ||
-		[ -n "$(find "$TOP/kernel-config" -newer "$obj/.config.harness" -print -quit)" ]; then
+		[ "$(cat "$obj/.config.inputs" 2>/dev/null)" != "$(config_inputs "$1")" ]; then
 		"$TOP/scripts/config.sh" "$1"
 	fi
 }

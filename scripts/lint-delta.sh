@@ -3,11 +3,12 @@
 # compiler warnings and sparse (C=2) in the object directory of configuration NAME, and
 # coccinelle (every scripts/coccinelle semantic patch, report mode). A finding is keyed by
 # file and message (line numbers dropped); the gate fails on any finding at the tip that
-# base lacks. Writes build/lint/<tool>-<rev>.{log,txt} and build/lint/summary.tsv.
+# base lacks. Writes build/lint/<tool>-<rev>.{log,txt} and build/lint/summary.tsv. The
+# objects of the touched files are rebuilt in place (at the tip last).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage() { echo "usage: $0 [-t \"w1 sparse cocci\"] [NAME]   (NAME defaults to bisect)"; }
+usage() { echo "usage: $0 [-t \"w1 sparse cocci\"] [NAME]   (NAME defaults to x86_64-debug)"; }
 tools="w1 sparse cocci"
 while getopts ht: opt; do
 	case $opt in
@@ -17,7 +18,7 @@ while getopts ht: opt; do
 	esac
 done
 shift $((OPTIND - 1))
-name=${1:-bisect}
+name=${1:-x86_64-debug}
 out=$BUILD/lint
 obj=$BUILD/obj/$name
 git -C "$KTREE" rev-parse -q --verify base >/dev/null || die "lint: no base in $KTREE"
@@ -36,25 +37,27 @@ mkdir -p "$out"
 log "lint: ${#files[@]} files: ${files[*]}"
 
 # run_cocci LOG SRC...: scripts/coccicheck's report mode, but one spatch per semantic patch
-# over all the files (its per-file mode starts spatch once per patch and file: slow).
+# over all the files (its per-file mode starts spatch once per patch and file: slow). The
+# semantic patches are those in $cocci_list.
 run_cocci() {
 	local logf=$1 c opt req
 	shift
 	: >"$logf"
-	for c in "$KTREE"/scripts/coccinelle/*/*.cocci; do
-		opt=$(sed -n 's|^// *Options: *||p' "$c")
-		req=$(sed -n 's|^// *Requires: *||p' "$c" | tr -d ' ')
+	while read -r c; do
+		opt=$(sed -n 's|^// *Options: *||p' "$KTREE/$c")
+		req=$(sed -n 's|^// *Requires: *||p' "$KTREE/$c" | tr -d ' ')
 		if [ -n "$req" ] && ! printf '%s\n%s\n' "$req" "$spatch_version" | sort -CV; then
-			echo "skipped ${c#"$KTREE"/}: needs spatch $req" >>"$logf"
+			echo "skipped $c: needs spatch $req" >>"$logf"
 			continue
 		fi
+		echo "### $c" >>"$logf"
 		# shellcheck disable=SC2086 # $opt is a word list by design
 		(cd "$KTREE" && timeout 600 spatch -D report --very-quiet --no-show-diff \
 			--cocci-file "$c" $opt -I arch/x86/include -I "$obj/arch/x86/include/generated" \
 			-I include -I arch/x86/include/uapi -I include/uapi \
 			-I "$obj/include/generated/uapi" "$@") >>"$logf" 2>&1 ||
-			echo "spatch failed on ${c#"$KTREE"/}" >>"$logf"
-	done
+			echo "spatch failed on $c" >>"$logf"
+	done <"$cocci_list"
 	! grep '^spatch failed' "$logf" >&2
 }
 
@@ -85,7 +88,11 @@ findings() {
 		sed -E -e "s|^$KTREE/||" -e "s|^$(basename "$KTREE")/||" -e 's/line [0-9]+/line N/g' | sort
 }
 
-for rev in base tip; do
+# The tip first. Coccinelle is the slow one: at base only the semantic patches that report
+# something at the tip run (a finding base lacks can only come from those).
+cocci_list=$out/cocci-all.list
+(cd "$KTREE" && ls scripts/coccinelle/*/*.cocci) >"$cocci_list"
+for rev in tip base; do
 	if [ "$rev" = base ]; then
 		git -C "$KTREE" checkout -q --detach base
 	else
@@ -97,6 +104,11 @@ for rev in base tip; do
 		log "lint: $t at $rev"
 		findings "$rev" "$t" >"$out/$t-$rev.txt"
 	done
+	if [ "$rev" = tip ] && [ -f "$out/cocci-tip.log" ]; then
+		awk '/^### / { c = $2; next } c && /: (WARNING|ERROR|INFO)/ { print c }' "$out/cocci-tip.log" |
+			sort -u >"$out/cocci-base.list"
+		cocci_list=$out/cocci-base.list
+	fi
 done
 
 printf 'tool\tbase\ttip\tnew\n' >"$out/summary.tsv"

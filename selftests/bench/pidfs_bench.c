@@ -45,23 +45,10 @@
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
-#include <linux/types.h>
 
-#ifndef __NR_pidfd_open
-#define __NR_pidfd_open 434
-#endif
-#ifndef __NR_clone3
-#define __NR_clone3 435
-#endif
-#ifndef CLONE_PIDFD
-#define CLONE_PIDFD 0x00001000
-#endif
-
-/* idtype_t is an enum in glibc; use a name of our own for the value. */
-#define BENCH_P_PIDFD 3
+#include "pidfs_user.h"
 
 #define PIDFS_MAGIC_NR 0x50494446
 #define ANON_INODE_MAGIC_NR 0x09041934
@@ -75,18 +62,6 @@
 #define CURVE_POINTS 10
 #define MAX_WARMUP 1000
 #define JSON_MAX 8192
-
-/* struct clone_args of <linux/sched.h>, version 0 (64 bytes) */
-struct bench_clone_args {
-	__u64 flags;
-	__u64 pidfd;
-	__u64 child_tid;
-	__u64 parent_tid;
-	__u64 exit_signal;
-	__u64 stack;
-	__u64 stack_size;
-	__u64 tls;
-};
 
 struct counters {
 	long dentries;
@@ -350,11 +325,6 @@ static void drop_dcache(void)
 }
 
 /* ---- the operations ---- */
-
-static int sys_pidfd_open(pid_t pid, unsigned int flags)
-{
-	return syscall(__NR_pidfd_open, pid, flags);
-}
 
 static void xclose(int fd)
 {
@@ -625,22 +595,17 @@ static void wl_children(const struct workload *wl, int rep)
 
 static int clone_cycle(void)
 {
-	struct bench_clone_args args;
 	siginfo_t info;
 	int pidfd = -1;
-	long pid;
+	pid_t pid;
 
-	memset(&args, 0, sizeof(args));
-	args.flags = CLONE_PIDFD;
-	args.pidfd = (__u64)(uintptr_t)&pidfd;
-	args.exit_signal = SIGCHLD;
-	pid = syscall(__NR_clone3, &args, sizeof(args));
+	pid = clone3_simple(&pidfd, SIGCHLD);
 	if (pid < 0)
 		die("clone3", errno);
 	if (pid == 0)
 		_exit(0);
 	memset(&info, 0, sizeof(info));
-	while (waitid((idtype_t)BENCH_P_PIDFD, pidfd, &info, WEXITED)) {
+	while (waitid((idtype_t)P_PIDFD, pidfd, &info, WEXITED)) {
 		if (errno != EINTR)
 			die("waitid(P_PIDFD)", errno);
 	}

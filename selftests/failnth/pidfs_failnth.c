@@ -57,72 +57,12 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#ifndef PIDFS_IOCTL_MAGIC
-#define PIDFS_IOCTL_MAGIC 0xFF
-#endif
-#ifndef PIDFD_GET_NET_NAMESPACE
-#define PIDFD_GET_NET_NAMESPACE			_IO(PIDFS_IOCTL_MAGIC, 4)
-#endif
-#ifndef PIDFD_GET_UTS_NAMESPACE
-#define PIDFD_GET_UTS_NAMESPACE			_IO(PIDFS_IOCTL_MAGIC, 10)
-#endif
-
-#ifndef NSFS_MAGIC
-#define NSFS_MAGIC 0x6e736673
-#endif
-#ifndef P_PIDFD
-#define P_PIDFD 3
-#endif
-#ifndef CLONE_PIDFD
-#define CLONE_PIDFD 0x00001000
-#endif
-#ifndef __NR_pidfd_send_signal
-#define __NR_pidfd_send_signal 424
-#endif
-#ifndef __NR_open_tree
-#define __NR_open_tree 428
-#endif
-#ifndef __NR_move_mount
-#define __NR_move_mount 429
-#endif
-#ifndef __NR_pidfd_open
-#define __NR_pidfd_open 434
-#endif
-#ifndef __NR_clone3
-#define __NR_clone3 435
-#endif
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE 1
-#endif
-#ifndef OPEN_TREE_CLOEXEC
-#define OPEN_TREE_CLOEXEC O_CLOEXEC
-#endif
-#ifndef MOVE_MOUNT_F_EMPTY_PATH
-#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
-#endif
-
-#ifndef CLONE_ARGS_SIZE_VER0
-#define CLONE_ARGS_SIZE_VER0 64
-/* The first CLONE_ARGS_SIZE_VER0 bytes of the uapi struct clone_args. */
-struct clone_args {
-	unsigned long long flags;
-	unsigned long long pidfd;
-	unsigned long long child_tid;
-	unsigned long long parent_tid;
-	unsigned long long exit_signal;
-	unsigned long long stack;
-	unsigned long long stack_size;
-	unsigned long long tls;
-};
-#endif
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "pidfs_user.h"
 
 #define FAIL_NTH	"/proc/thread-self/fail-nth"
 #define DEBUGFS		"/sys/kernel/debug"
@@ -165,60 +105,6 @@ static unsigned long long own_uts_ino, own_net_ino;
 static int tap_next = 1;
 static long long deadline_ms;
 
-static int sys_pidfd_open(pid_t pid, unsigned int flags)
-{
-	return syscall(__NR_pidfd_open, pid, flags);
-}
-
-static int sys_pidfd_send_signal(int pidfd, int sig)
-{
-	return syscall(__NR_pidfd_send_signal, pidfd, sig, NULL, 0);
-}
-
-static int sys_waitid(int which, int id, siginfo_t *info, int options)
-{
-	return syscall(__NR_waitid, which, id, info, options, NULL);
-}
-
-static int sys_open_tree(int dfd, const char *path, unsigned int flags)
-{
-	return syscall(__NR_open_tree, dfd, path, flags);
-}
-
-static int sys_move_mount(int from_dfd, const char *from_path, int to_dfd,
-			  const char *to_path, unsigned int flags)
-{
-	return syscall(__NR_move_mount, from_dfd, from_path, to_dfd, to_path, flags);
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int fd_ino(int fd, unsigned long long *ino)
-{
-	struct stat st;
-
-	if (fstat(fd, &st))
-		return -errno;
-	*ino = st.st_ino;
-	return 0;
-}
-
-static int path_ino(const char *path, unsigned long long *ino)
-{
-	struct stat st;
-
-	if (stat(path, &st))
-		return -errno;
-	*ino = st.st_ino;
-	return 0;
-}
-
 static int write_str(const char *path, const char *s)
 {
 	ssize_t len = strlen(s), ret;
@@ -249,23 +135,6 @@ static int read_str(const char *path, char *buf, size_t size)
 	buf[ret] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	return 0;
-}
-
-static int count_lines(const char *path)
-{
-	char buf[4096];
-	int fd, lines = 0;
-	ssize_t n, i;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		for (i = 0; i < n; i++)
-			lines += buf[i] == '\n';
-	}
-	close(fd);
-	return lines;
 }
 
 /* Number of open file descriptors. */
@@ -341,15 +210,6 @@ static void knobs_restore(void)
 	}
 }
 
-static void cleanup_mounts(void)
-{
-	if (tmpdir[0]) {
-		umount2(tmpdir, MNT_DETACH);
-		rmdir(tmpdir);
-		tmpdir[0] = '\0';
-	}
-}
-
 /* Async-signal-safe decimal. */
 static char *utoa(unsigned int v, char *end)
 {
@@ -375,7 +235,7 @@ static void on_alarm(int sig)
 	if (write(1, "not ok ", 7) < 0 || write(1, p, strlen(p)) < 0 ||
 	    write(1, msg, sizeof(msg) - 1) < 0)
 		_exit(1);
-	cleanup_mounts();
+	tmpfs_remove(tmpdir);
 	_exit(1);
 }
 
@@ -593,14 +453,8 @@ static bool ok_pidfd_open(struct result *r, const char *name, struct ctx *x, int
 
 static int call_clone3(struct ctx *x)
 {
-	struct clone_args args;
-	pid_t pid;
+	pid_t pid = clone3_simple(&x->clone_pidfd, SIGCHLD);
 
-	memset(&args, 0, sizeof(args));
-	args.flags = CLONE_PIDFD;
-	args.pidfd = (unsigned long long)(uintptr_t)&x->clone_pidfd;
-	args.exit_signal = SIGCHLD;
-	pid = syscall(__NR_clone3, &args, CLONE_ARGS_SIZE_VER0);
 	if (pid == 0)
 		_exit(0);
 	return pid;
@@ -1006,30 +860,12 @@ static int setup_mounts(void)
 {
 	int fd;
 
-	if (unshare(CLONE_NEWNS)) {
-		printf("# unshare(CLONE_NEWNS): %s\n", strerror(errno));
+	if (private_tmpfs(tmpdir, sizeof(tmpdir), "pidfs_failnth"))
 		return -1;
-	}
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
-		printf("# making / private: %s\n", strerror(errno));
-		return -1;
-	}
 	/* debugfs where it is not mounted: private to this namespace. */
 	if (access(FAILSLAB, F_OK) && !access(DEBUGFS, F_OK))
 		mount("debugfs", DEBUGFS, "debugfs", 0, NULL);
 
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/pidfs_failnth.XXXXXX");
-	if (!mkdtemp(tmpdir)) {
-		printf("# mkdtemp(%s): %s\n", tmpdir, strerror(errno));
-		tmpdir[0] = '\0';
-		return -1;
-	}
-	if (mount("tmpfs", tmpdir, "tmpfs", 0, "mode=0700")) {
-		printf("# mounting tmpfs on %s: %s\n", tmpdir, strerror(errno));
-		rmdir(tmpdir);
-		tmpdir[0] = '\0';
-		return -1;
-	}
 	snprintf(file, sizeof(file), "%s/pidfd", tmpdir);
 	fd = open(file, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
 	if (fd < 0 || fd_ino(fd, &file_ino)) {
@@ -1128,24 +964,24 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (setup_mounts()) {
-		cleanup_mounts();
+		tmpfs_remove(tmpdir);
 		printf("1..0 # SKIP cannot set up a private tmpfs\n");
 		return 0;
 	}
 	if (path_ino("/proc/self/ns/uts", &own_uts_ino) ||
 	    path_ino("/proc/self/ns/net", &own_net_ino)) {
-		cleanup_mounts();
+		tmpfs_remove(tmpdir);
 		printf("1..0 # SKIP no UTS or net namespaces: %s\n", strerror(errno));
 		return 0;
 	}
 	if (!opt.dry_run) {
 		if (access(FAIL_NTH, F_OK)) {
-			cleanup_mounts();
+			tmpfs_remove(tmpdir);
 			printf("1..0 # SKIP no " FAIL_NTH " (CONFIG_FAULT_INJECTION)\n");
 			return 0;
 		}
 		if (access(FAILSLAB, F_OK)) {
-			cleanup_mounts();
+			tmpfs_remove(tmpdir);
 			printf("1..0 # SKIP no " FAILSLAB
 			       " (CONFIG_FAILSLAB, CONFIG_FAULT_INJECTION_DEBUG_FS)\n");
 			return 0;
@@ -1153,7 +989,7 @@ int main(int argc, char **argv)
 		fail_nth_fd = open(FAIL_NTH, O_RDWR | O_CLOEXEC);
 		if (fail_nth_fd < 0) {
 			printf("1..0 # SKIP opening " FAIL_NTH ": %s\n", strerror(errno));
-			cleanup_mounts();
+			tmpfs_remove(tmpdir);
 			return 0;
 		}
 		knobs_set();
@@ -1186,6 +1022,6 @@ int main(int argc, char **argv)
 		close(fail_nth_fd);
 	fail_nth_fd = -1;
 	knobs_restore();
-	cleanup_mounts();
+	tmpfs_remove(tmpdir);
 	return ok ? 0 : 1;
 }

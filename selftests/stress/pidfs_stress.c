@@ -57,99 +57,12 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#ifndef PIDFS_IOCTL_MAGIC
-#define PIDFS_IOCTL_MAGIC 0xFF
-#endif
-#ifndef PIDFD_GET_CGROUP_NAMESPACE
-#define PIDFD_GET_CGROUP_NAMESPACE		_IO(PIDFS_IOCTL_MAGIC, 1)
-#endif
-#ifndef PIDFD_GET_IPC_NAMESPACE
-#define PIDFD_GET_IPC_NAMESPACE			_IO(PIDFS_IOCTL_MAGIC, 2)
-#endif
-#ifndef PIDFD_GET_MNT_NAMESPACE
-#define PIDFD_GET_MNT_NAMESPACE			_IO(PIDFS_IOCTL_MAGIC, 3)
-#endif
-#ifndef PIDFD_GET_NET_NAMESPACE
-#define PIDFD_GET_NET_NAMESPACE			_IO(PIDFS_IOCTL_MAGIC, 4)
-#endif
-#ifndef PIDFD_GET_PID_NAMESPACE
-#define PIDFD_GET_PID_NAMESPACE			_IO(PIDFS_IOCTL_MAGIC, 5)
-#endif
-#ifndef PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE
-#define PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE	_IO(PIDFS_IOCTL_MAGIC, 6)
-#endif
-#ifndef PIDFD_GET_TIME_NAMESPACE
-#define PIDFD_GET_TIME_NAMESPACE		_IO(PIDFS_IOCTL_MAGIC, 7)
-#endif
-#ifndef PIDFD_GET_TIME_FOR_CHILDREN_NAMESPACE
-#define PIDFD_GET_TIME_FOR_CHILDREN_NAMESPACE	_IO(PIDFS_IOCTL_MAGIC, 8)
-#endif
-#ifndef PIDFD_GET_USER_NAMESPACE
-#define PIDFD_GET_USER_NAMESPACE		_IO(PIDFS_IOCTL_MAGIC, 9)
-#endif
-#ifndef PIDFD_GET_UTS_NAMESPACE
-#define PIDFD_GET_UTS_NAMESPACE			_IO(PIDFS_IOCTL_MAGIC, 10)
-#endif
-
-#ifndef NSFS_MAGIC
-#define NSFS_MAGIC 0x6e736673
-#endif
-#ifndef PIDFD_NONBLOCK
-#define PIDFD_NONBLOCK O_NONBLOCK
-#endif
-#ifndef P_PIDFD
-#define P_PIDFD 3
-#endif
-#ifndef CLONE_PIDFD
-#define CLONE_PIDFD 0x00001000
-#endif
-#ifndef __NR_pidfd_send_signal
-#define __NR_pidfd_send_signal 424
-#endif
-#ifndef __NR_open_tree
-#define __NR_open_tree 428
-#endif
-#ifndef __NR_move_mount
-#define __NR_move_mount 429
-#endif
-#ifndef __NR_pidfd_open
-#define __NR_pidfd_open 434
-#endif
-#ifndef __NR_clone3
-#define __NR_clone3 435
-#endif
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE 1
-#endif
-#ifndef OPEN_TREE_CLOEXEC
-#define OPEN_TREE_CLOEXEC O_CLOEXEC
-#endif
-#ifndef MOVE_MOUNT_F_EMPTY_PATH
-#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
-#endif
-
-#ifndef CLONE_ARGS_SIZE_VER0
-#define CLONE_ARGS_SIZE_VER0 64
-/* The first CLONE_ARGS_SIZE_VER0 bytes of the uapi struct clone_args. */
-struct clone_args {
-	unsigned long long flags;
-	unsigned long long pidfd;
-	unsigned long long child_tid;
-	unsigned long long parent_tid;
-	unsigned long long exit_signal;
-	unsigned long long stack;
-	unsigned long long stack_size;
-	unsigned long long tls;
-};
-#endif
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "pidfs_user.h"
 
 /* Shared state is only touched through these (sequentially consistent). */
 #define LOAD(x)		__atomic_load_n(&(x), __ATOMIC_SEQ_CST)
@@ -313,58 +226,6 @@ static struct {
 	.cond = PTHREAD_COND_INITIALIZER,
 };
 
-static int sys_pidfd_open(pid_t pid, unsigned int flags)
-{
-	return syscall(__NR_pidfd_open, pid, flags);
-}
-
-static int sys_pidfd_send_signal(int pidfd, int sig)
-{
-	return syscall(__NR_pidfd_send_signal, pidfd, sig, NULL, 0);
-}
-
-static int sys_waitid(int which, int id, siginfo_t *info, int options)
-{
-	return syscall(__NR_waitid, which, id, info, options, NULL);
-}
-
-static int sys_open_tree(int dfd, const char *path, unsigned int flags)
-{
-	return syscall(__NR_open_tree, dfd, path, flags);
-}
-
-static int sys_move_mount(int from_dfd, const char *from_path, int to_dfd,
-			  const char *to_path, unsigned int flags)
-{
-	return syscall(__NR_move_mount, from_dfd, from_path, to_dfd, to_path, flags);
-}
-
-/*
- * clone3() like fork(), with a pidfd if @pidfd is not NULL. The child may
- * only make plain system calls: it is a copy of one thread of a threaded
- * process that glibc knows nothing about.
- */
-static pid_t clone3_simple(int *pidfd, int exit_signal)
-{
-	struct clone_args args;
-
-	memset(&args, 0, sizeof(args));
-	if (pidfd) {
-		args.flags = CLONE_PIDFD;
-		args.pidfd = (unsigned long long)(uintptr_t)pidfd;
-	}
-	args.exit_signal = exit_signal;
-	return syscall(__NR_clone3, &args, CLONE_ARGS_SIZE_VER0);
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void sleep_us(unsigned long us)
 {
 	struct timespec ts = {
@@ -449,26 +310,6 @@ static void count(enum kind k, int ctr)
 	ADD(kinds[k].ctr[ctr], 1);
 }
 
-static int fd_ino(int fd, unsigned long long *ino)
-{
-	struct stat st;
-
-	if (fstat(fd, &st))
-		return -errno;
-	*ino = st.st_ino;
-	return 0;
-}
-
-static int path_ino(const char *path, unsigned long long *ino)
-{
-	struct stat st;
-
-	if (stat(path, &st))
-		return -errno;
-	*ino = st.st_ino;
-	return 0;
-}
-
 /* Whether a pidfd polls readable: its process has exited. */
 static bool pidfd_exited(int pidfd)
 {
@@ -507,23 +348,6 @@ static int fd_list(int *fds, int max)
 			fds[j++] = fds[i];
 	}
 	return j;
-}
-
-static int count_lines(const char *path)
-{
-	char buf[4096];
-	int fd, lines = 0;
-	ssize_t n, i;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		for (i = 0; i < n; i++)
-			lines += buf[i] == '\n';
-	}
-	close(fd);
-	return lines;
 }
 
 /* The Pid: field of a pidfd's fdinfo. Returns 0 or -errno. */
@@ -1631,10 +1455,7 @@ static void *watchdog_main(void *arg)
 			ts.tv_sec += 5;
 			pthread_mutex_timedlock(&out_lock, &ts);
 			bail_out("watchdog", why);
-			if (tmpdir[0]) {
-				umount2(tmpdir, MNT_DETACH);
-				rmdir(tmpdir);
-			}
+			tmpfs_remove(tmpdir);
 			/* Held children die with their threads (PR_SET_PDEATHSIG). */
 			_exit(1);
 		}
@@ -1648,26 +1469,8 @@ static int setup_mounts(void)
 	unsigned int i;
 	int fd;
 
-	if (unshare(CLONE_NEWNS)) {
-		printf("# unshare(CLONE_NEWNS): %s\n", strerror(errno));
+	if (private_tmpfs(tmpdir, sizeof(tmpdir), "pidfs_stress"))
 		return -1;
-	}
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
-		printf("# making / private: %s\n", strerror(errno));
-		return -1;
-	}
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/pidfs_stress.XXXXXX");
-	if (!mkdtemp(tmpdir)) {
-		printf("# mkdtemp(%s): %s\n", tmpdir, strerror(errno));
-		tmpdir[0] = '\0';
-		return -1;
-	}
-	if (mount("tmpfs", tmpdir, "tmpfs", 0, "mode=0700")) {
-		printf("# mounting tmpfs on %s: %s\n", tmpdir, strerror(errno));
-		rmdir(tmpdir);
-		tmpdir[0] = '\0';
-		return -1;
-	}
 	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		snprintf(files[i], sizeof(files[i]), "%s/pidfd%u", tmpdir, i);
 		fd = open(files[i], O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
@@ -1845,10 +1648,7 @@ int main(int argc, char **argv)
 	start_ms = now_ms();
 	if (setup_mounts()) {
 		bail_out("setup", "setting up a private tmpfs failed");
-		if (tmpdir[0]) {
-			umount2(tmpdir, MNT_DETACH);
-			rmdir(tmpdir);
-		}
+		tmpfs_remove(tmpdir);
 		return 1;
 	}
 	setup_ns_types();
@@ -1871,8 +1671,7 @@ int main(int argc, char **argv)
 		/* Cannot clean up threads that run: let the watchdog's cleanup do it. */
 		printf("# pthread_create: %s\n", strerror(ret));
 		bail_out("setup", "could not start the threads");
-		umount2(tmpdir, MNT_DETACH);
-		rmdir(tmpdir);
+		tmpfs_remove(tmpdir);
 		_exit(1);
 	}
 
@@ -1921,9 +1720,7 @@ int main(int argc, char **argv)
 		fail(K_MOUNT, "%d lines in mountinfo before, %d after", mounts_before,
 		     mounts_after);
 
-	umount2(tmpdir, MNT_DETACH);
-	rmdir(tmpdir);
-	tmpdir[0] = '\0';
+	tmpfs_remove(tmpdir);
 
 	for (i = 0; i < NR_KINDS; i++)
 		ok &= report_kind(i);
