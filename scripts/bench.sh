@@ -23,6 +23,8 @@ while getopts hR:r:a:s o; do
 	*) usage >&2; exit 2 ;;
 	esac
 done
+case $rounds$reps in *[!0-9]*) usage >&2; die "bench: -R and -r take whole numbers" ;; esac
+[ "$rounds" -ge 1 ] && [ "$reps" -ge 1 ] || die "bench: -R and -r must be at least 1"
 out=$BUILD/bench
 [ "$smoke" = 1 ] && out=$BUILD/bench-smoke
 git -C "$KTREE" rev-parse -q --verify base >/dev/null || die "bench: no tree in $KTREE (run make tree)"
@@ -44,7 +46,6 @@ log "bench: kernel 'peer' ($peer_tree)"
 timed "bench: build peer" env KTREE="$peer_tree" CONFIG_LENIENT=1 "$TOP/scripts/build.sh" peer ||
 	die "bench: building the peer kernel failed"
 declare -A cfg=([base]=base [series]=x86_64 [peer]=peer)
-declare -A tree=([base]=$KTREE [series]=$KTREE [peer]=$peer_tree)
 
 # 2. The program and a small initramfs around it.
 rm -rf "$out"
@@ -72,6 +73,9 @@ for ((r = 1; r <= rounds; r++)); do
 			"${cfg[$k]}" "$run" || die "bench: boot of $k (round $r) failed; see build/results/$run"
 		grep -q '^### END bench rc=0' "$BUILD/results/$run/results.clean" ||
 			die "bench: the program failed on $k (round $r); see build/results/$run/results.clean"
+		# Numbers from a kernel that printed a splat are not numbers.
+		python3 "$TOP/scripts/splat-check.py" "$BUILD/results/$run/console.log" >"$BUILD/results/$run/splats.txt" ||
+			die "bench: kernel splat on $k (round $r); see build/results/$run/splats.txt"
 		cp "$BUILD/results/$run/bench.log" "$out/runs/$k-$r.log"
 		logs+=("$out/runs/$k-$r.log")
 	done
@@ -79,13 +83,11 @@ done
 
 # 4. What the numbers rest on, then the report.
 python3 - "$out/meta.json" <<EOF
-import hashlib, json, sys, subprocess
+import hashlib, json, sys
 def sha(p):
     return hashlib.sha256(open(p, 'rb').read()).hexdigest()[:16]
 def release(label, tree, cfg):
-    r = subprocess.run(['make', '-s', '-C', tree, 'O=$BUILD/obj/' + cfg, 'kernelrelease'],
-                       capture_output=True, text=True)
-    return r.stdout.strip()
+    return open('$BUILD/obj/' + cfg + '/include/config/kernel.release').read().strip()
 kernels = {}
 for label, cfg, tree in (('base', 'base', '$KTREE'), ('series', 'x86_64', '$KTREE'),
                          ('peer', 'peer', '$peer_tree')):

@@ -22,7 +22,7 @@ done
 for f in ${EXTRA_CONFIG:-}; do files+=("$f"); done
 
 new=$obj/.config.harness
-rm -f "$obj/.config.mismatch"
+rm -f "$obj/.config.mismatch" "$new" "$obj/.config.inputs"
 run_logged "$obj/config.log" kmake "$name" tinyconfig
 run_logged "$obj/config.log.merge" env ARCH="$(config_arch "$name")" \
 	"$KTREE/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${files[@]}"

@@ -13,9 +13,10 @@ out=$BUILD/gates-full
 export CASES=$out/cases.tsv TIMINGS=$out/timings.tsv
 rm -rf "$out"
 mkdir -p "$out"
+"$(dirname "$0")"/series-hash.sh >"$out/hash"
 start=$(date +%s)
 S=$TOP/scripts
-hash=$("$S/series-hash.sh")
+hash=$(cat "$out/hash")
 log "gates-full: series $hash"
 
 gate "base tree" "$S/base.sh"
@@ -36,7 +37,7 @@ gate "i386 kernel in QEMU: pidfd, nsfs, pidfs kselftests" \
 	env KSFT_TARGETS="pidfd nsfs pidfs" APPEND="pidfs_ino_start=0xffffff00" "$S/test-kernel.sh" i386
 cat "$BUILD/results/i386/cases.tsv" >>"$CASES" 2>/dev/null || true
 gate "base kernel runs the tip's kselftests: exactly the expected failures" \
-	bash -c '"$1"/base-run.sh; "$1"/base-run-check.sh' _ "$S"
+	bash -c 'rm -rf "$2/results/base-run" && "$1"/base-run.sh && "$1"/base-run-check.sh' _ "$S" "$BUILD"
 timed "harness tests" env HARNESS_BISECT_DEMO=1 "$S/harness-tests.sh" x86_64-debug || true
 
 rc=0

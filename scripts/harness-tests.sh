@@ -63,7 +63,7 @@ mini_initramfs() { # INIT OUT
 
 case_hang() {
 	mini_initramfs "$TOP/tests/harness/e2e/hang.init" "$work/hang.cpio.gz"
-	expect_fail hang 'guest hung' env BUILD="$work" "$TOP/scripts/boot.sh" -t 25 \
+	expect_fail hang 'guest hung' env BUILD="$work" "$TOP/scripts/boot.sh" -t 60 \
 		-i "$work/hang.cpio.gz" -k "$BUILD/obj/$name/arch/x86/boot/bzImage" "$name" e2e-hang || return 1
 	grep -q 'hang.init: sleeping forever' "$work/hang.out" ||
 		{ echo "FAIL: hang: the console tail is not shown" >&2; return 1; }

@@ -81,17 +81,27 @@ ensure_config() {
 	fi
 }
 
+# normalize_findings LOG: the findings of a compiler, sparse or coccinelle log, one per line,
+# sorted, as "path: message": the object-directory prefix and line/column numbers dropped,
+# also inside the message ("on line 481"), so that moved code is not a new finding.
+normalize_findings() {
+	sed -n -E 's/^(\.\.\/)*([^: ]+):[0-9]+:[0-9]+(-[0-9]+)?: +(.*)$/\2: \4/p' "$1" |
+		sed -E -e "s|^$KTREE/||" -e "s|^$(basename "$KTREE")/||" -e 's/line [0-9]+/line N/g' |
+		sort
+}
+
 # Arch of a config name.
 config_arch() { case $1 in i386*) echo i386 ;; *) echo x86_64 ;; esac; }
 
 # gate NAME CMD...: run CMD as one case of `make check`: time it, record
-# "NAME<TAB>pass|fail<TAB>detail" in $CASES, never abort the caller.
+# "NAME<TAB>pass|fail<TAB>detail" in $CASES, never abort the caller; GATE_RC holds CMD's status.
 CASES=${CASES:-$BUILD/check/cases.tsv}
 gate() {
 	local name=$1 rc=0
 	shift
 	printf '\n==> [%s] gate: %s\n' "$(date +%H:%M:%S)" "$name" >&2
 	timed "$name" "$@" || rc=$?
+	GATE_RC=$rc
 	mkdir -p "$(dirname "$CASES")"
 	if [ "$rc" -eq 0 ]; then
 		printf '%s\tpass\t\n' "$name" >>"$CASES"

@@ -24,8 +24,6 @@ obj=$BUILD/obj/$name
 git -C "$KTREE" rev-parse -q --verify base >/dev/null || die "lint: no base in $KTREE"
 [ -z "$(git -C "$KTREE" status --porcelain --untracked-files=no)" ] ||
 	die "lint: $KTREE has uncommitted changes; commit or export them first"
-spatch_version=$(spatch --version 2>/dev/null | sed -n 's/^spatch version \([0-9.]*\).*/\1/p')
-case " $tools " in *" cocci "*) [ -n "$spatch_version" ] || die "lint: no spatch (package coccinelle)" ;; esac
 tip=$(git -C "$KTREE" symbolic-ref -q --short HEAD || git -C "$KTREE" rev-parse HEAD)
 trap 'git -C "$KTREE" checkout -q "$tip"' EXIT
 
@@ -35,31 +33,6 @@ mapfile -t files < <(git -C "$KTREE" diff --name-only --diff-filter=AM base..HEA
 rm -rf "$out"
 mkdir -p "$out"
 log "lint: ${#files[@]} files: ${files[*]}"
-
-# run_cocci LOG SRC...: scripts/coccicheck's report mode, but one spatch per semantic patch
-# over all the files (its per-file mode starts spatch once per patch and file: slow). The
-# semantic patches are those in $cocci_list.
-run_cocci() {
-	local logf=$1 c opt req
-	shift
-	: >"$logf"
-	while read -r c; do
-		opt=$(sed -n 's|^// *Options: *||p' "$KTREE/$c")
-		req=$(sed -n 's|^// *Requires: *||p' "$KTREE/$c" | tr -d ' ')
-		if [ -n "$req" ] && ! printf '%s\n%s\n' "$req" "$spatch_version" | sort -CV; then
-			echo "skipped $c: needs spatch $req" >>"$logf"
-			continue
-		fi
-		echo "### $c" >>"$logf"
-		# shellcheck disable=SC2086 # $opt is a word list by design
-		(cd "$KTREE" && timeout 600 spatch -D report --very-quiet --no-show-diff \
-			--cocci-file "$c" $opt -I arch/x86/include -I "$obj/arch/x86/include/generated" \
-			-I include -I arch/x86/include/uapi -I include/uapi \
-			-I "$obj/include/generated/uapi" "$@") >>"$logf" 2>&1 ||
-			echo "spatch failed on $c" >>"$logf"
-	done <"$cocci_list"
-	! grep '^spatch failed' "$logf" >&2
-}
 
 # findings REV TOOL: run TOOL on every file present at REV; normalized findings on stdout.
 findings() {
@@ -78,14 +51,12 @@ findings() {
 		kmake "$name" C=2 "${objs[@]}" >"$logf" 2>&1 || die "lint: sparse run failed at $rev; see $logf"
 		;;
 	cocci)
-		run_cocci "$logf" "${srcs[@]}" || die "lint: spatch failed at $rev; see $logf"
+		"$TOP/scripts/cocci.sh" "$name" "$cocci_list" "$logf" "${srcs[@]}" ||
+			die "lint: coccinelle failed at $rev; see $logf"
 		;;
 	*) die "lint: unknown tool '$tool'" ;;
 	esac
-	# "path:line:col: warning: text" (compiler, sparse), "path:line:col-col: WARNING: text"
-	# (coccinelle): keep path, kind and text; line numbers inside the text go too.
-	sed -n -E 's/^(\.\.\/)*([^: ]+):[0-9]+:[0-9-]+: +(warning|error|WARNING|ERROR|INFO|[A-Z]+ \([^)]*\)): *(.*)$/\2: \3: \4/p' "$logf" |
-		sed -E -e "s|^$KTREE/||" -e "s|^$(basename "$KTREE")/||" -e 's/line [0-9]+/line N/g' | sort
+	normalize_findings "$logf"
 }
 
 # The tip first. Coccinelle is the slow one: at base only the semantic patches that report
@@ -105,7 +76,8 @@ for rev in tip base; do
 		findings "$rev" "$t" >"$out/$t-$rev.txt"
 	done
 	if [ "$rev" = tip ] && [ -f "$out/cocci-tip.log" ]; then
-		awk '/^### / { c = $2; next } c && /: (WARNING|ERROR|INFO)/ { print c }' "$out/cocci-tip.log" |
+		# the semantic patches with a finding (path:line:col...) at the tip
+		awk '/^### / { c = $2; next } c && /^[^: ]+:[0-9]+:[0-9]+/ { print c }' "$out/cocci-tip.log" |
 			sort -u >"$out/cocci-base.list"
 		cocci_list=$out/cocci-base.list
 	fi

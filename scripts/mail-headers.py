@@ -13,6 +13,9 @@ def fold(name, addrs):
 
 
 def main():
+    if len(sys.argv) != 4 or sys.argv[1] in ('-h', '--help'):
+        print('usage: mail-headers.py MAIL TO_FILE CC_FILE', file=sys.stderr)
+        sys.exit(0 if sys.argv[1:2] in (['-h'], ['--help']) else 2)
     mail, to_file, cc_file = sys.argv[1:4]
     to = [a.strip() for a in open(to_file) if a.strip()]
     cc = [a.strip() for a in open(cc_file) if a.strip() and a.strip() not in to]

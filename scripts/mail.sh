@@ -13,9 +13,12 @@ usage() { echo "usage: $0   (writes build/mail/; nothing is sent)"; }
 [ $# -eq 0 ] || { usage >&2; exit 2; }
 out=$BUILD/mail
 
-name=$(git -C "$TOP" config user.name || true)
-email=$(git -C "$TOP" config user.email || true)
-[ -n "$name" ] && [ -n "$email" ] || die "mail: no sender: set git config user.name and user.email (the mails are sent in that name)"
+ident=$(git -C "$TOP" var GIT_AUTHOR_IDENT 2>/dev/null || true)
+name=${ident%% <*}
+email=${ident#*<}
+email=${email%%>*}
+[ -n "$ident" ] && [ -n "$name" ] && [ -n "$email" ] ||
+	die "mail: no sender: set git config user.name and user.email (the mails are sent in that name)"
 sender="$name <$email>"
 
 # The tree must hold exactly the committed series.
@@ -33,9 +36,11 @@ if [ -f "$stamp" ] && [ "$(cut -f1 "$stamp")" = "$hash" ]; then
 	prefix=PATCH
 	log "mail: gates-full passed on this series ($hash, $(cut -f2 "$stamp")): [PATCH]"
 else
-	if [ -f "$BUILD/gates-full/cases.tsv" ]; then
-		notrun=$(awk -F'\t' '$2 != "pass" { printf "  - %s (%s)\n", $1, $2 }' "$BUILD/gates-full/cases.tsv" | head -n 20)
-		[ -n "$notrun" ] || notrun="  - the last gates-full run was on another version of the series"
+	if [ -f "$BUILD/gates-full/cases.tsv" ] && [ "$(cat "$BUILD/gates-full/hash" 2>/dev/null)" = "$hash" ]; then
+		notrun=$(awk -F'\t' '$2 == "fail" && n++ < 20 { printf "  - %s\n", $1 }' "$BUILD/gates-full/cases.tsv")
+		[ -n "$notrun" ] || notrun="  - the run on this series did not finish"
+	elif [ -f "$BUILD/gates-full/hash" ]; then
+		notrun="  - the last gates-full run was on another version of the series"
 	else
 		notrun="  - none of gates-full has run on this machine"
 	fi
@@ -49,18 +54,20 @@ fi
 
 rm -rf "$out"
 mkdir -p "$out"
-git -C "$KTREE" -c user.name="$name" -c user.email="$email" format-patch -q --cover-letter --thread=shallow --subject-prefix="$prefix" \
-	--from="$sender" --no-signature -o "$out" base..HEAD
+git -C "$KTREE" -c user.name="$name" -c user.email="$email" format-patch -q --cover-letter \
+	--thread=shallow --subject-prefix="$prefix" --from="$sender" --no-signature -o "$out" base..HEAD ||
+	die "mail: git format-patch failed"
 cover=$(ls "$out"/0000-cover-letter.patch)
 
 # The cover letter: subject and text from patches/0000-cover-letter.patch (up to its
 # shortlog), the RFC note first; format-patch supplies the shortlog and diffstat.
 src=$TOP/patches/0000-cover-letter.patch
-subject=$(sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$src" | head -n1)
+subject=$(sed -n 's/^Subject: \[[^]]*\] //p' "$src" | sed -n 1p)
+[ -n "$subject" ] || die "mail: no one-line 'Subject: [PATCH 0/N] ...' in $src"
 awk '/^$/ && !body { body = 1; next } body' "$src" |
 	awk '/^[^ ].* \([0-9]+\):$/ { exit } { print }' >"$out/blurb.txt"
 { printf '%s' "$note"; cat "$out/blurb.txt"; } >"$out/blurb.full"
-python3 - "$cover" "$subject" "$out/blurb.full" <<'EOF'
+python3 - "$cover" "$subject" "$out/blurb.full" <<'EOF' || die "mail: filling in the cover letter failed"
 import sys
 path, subject, blurb = sys.argv[1], sys.argv[2], open(sys.argv[3]).read().rstrip('\n')
 text = open(path).read()
@@ -76,13 +83,17 @@ rm -f "$out/blurb.txt" "$out/blurb.full"
 gm() { (cd "$KTREE" && perl scripts/get_maintainer.pl --no-rolestats --no-git --no-git-fallback "$@"); }
 patches=()
 for f in "$out"/[0-9]*.patch; do [ "$f" = "$cover" ] || patches+=("$f"); done
-gm --m --nor --nol "${patches[@]}" | sort -u >"$out/.to"
-gm --nom --r --l "${patches[@]}" | sort -u | { grep -vxFf "$out/.to" || true; } >"$out/.cc"
+gm --m --nor --nol "${patches[@]}" >"$out/.to-raw" || die "mail: get_maintainer.pl failed"
+gm --nom --r --l "${patches[@]}" >"$out/.cc-raw" || die "mail: get_maintainer.pl failed"
+sort -u "$out/.to-raw" >"$out/.to"
+sort -u "$out/.cc-raw" | { grep -vxFf "$out/.to" || true; } >"$out/.cc"
+rm -f "$out/.to-raw" "$out/.cc-raw"
 [ -s "$out/.to" ] || die "mail: get_maintainer.pl names no maintainer for the series"
 grep -qx 'linux-fsdevel@vger.kernel.org' "$out/.cc" ||
 	die "mail: get_maintainer.pl did not name linux-fsdevel for the series"
 for f in "$out"/*.patch; do
-	python3 "$TOP/scripts/mail-headers.py" "$f" "$out/.to" "$out/.cc"
+	python3 "$TOP/scripts/mail-headers.py" "$f" "$out/.to" "$out/.cc" ||
+		die "mail: adding To/Cc to $(basename "$f") failed"
 done
 cp "$out/.to" "$out/recipients-to.txt"
 cp "$out/.cc" "$out/recipients-cc.txt"

@@ -5,11 +5,11 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 [ "${1:-}" = -h ] && { echo "usage: $0"; exit 0; }
-{
-	cat "$TOP/series"
-	while read -r p; do
-		case $p in '' | '#'*) continue ;; esac
-		[ -f "$TOP/patches/$p" ] || die "series-hash: patches/$p missing"
-		cat "$TOP/patches/$p"
-	done <"$TOP/series"
-} | sha256sum | cut -c1-16
+files=("$TOP/series")
+while read -r p; do
+	case $p in '' | '#'*) continue ;; esac
+	[ -f "$TOP/patches/$p" ] || die "series-hash: patches/$p missing"
+	files+=("$TOP/patches/$p")
+done <"$TOP/series"
+hash=$(cat "${files[@]}" | sha256sum | cut -c1-16)
+echo "$hash"

@@ -25,12 +25,18 @@ mult=${TIMEOUT_MULT:-1}
 append="harness.timeout_mult=$mult ${APPEND:-}"
 [ -n "${TESTS:-}" ] && append="$append harness.tests=$(echo "$TESTS" | tr ' ' ',')"
 
+expect=$BUILD/initramfs/$name.sections
 if [ "$steps" = run ]; then
-	[ -f "$BUILD/initramfs/$name.cpio.gz" ] || die "test-kernel $name: nothing prepared (run with --prepare first)"
+	rm -rf "$BUILD/results/$run"
+	[ -f "$BUILD/initramfs/$name.cpio.gz" ] && [ -f "$expect" ] ||
+		die "test-kernel $name: nothing prepared (run with --prepare first)"
+	export VERDICT_SECTIONS
+	VERDICT_SECTIONS=$(cat "$expect")
 	timed "boot $run" "$TOP/scripts/boot.sh" -t "${BOOT_LIMIT:-$((600 * mult))}" -a "$append" "$name" "$run"
 	timed "verdict $run" "$TOP/scripts/verdict.sh" "$run"
 	exit
 fi
+rm -f "$BUILD/initramfs/$name.cpio.gz" "$expect"
 timed "build $name" "$TOP/scripts/build.sh" "$name"
 timed "kselftests $name" "$TOP/scripts/kselftests.sh" "$name"
 extra=()
@@ -47,6 +53,10 @@ if [ -n "${POST:-}" ]; then
 	extra=("$BUILD/post-$name")
 fi
 timed "initramfs $name" "$TOP/scripts/initramfs.sh" "$name" "${extra[@]}"
+if [ -n "${POST:-}" ]; then echo "guest-tools kselftests post"; else echo "guest-tools kselftests"; fi >"$expect"
 [ "$steps" = prepare ] && exit 0
+export VERDICT_SECTIONS
+VERDICT_SECTIONS=$(cat "$expect")
+rm -rf "$BUILD/results/$run"
 timed "boot $run" "$TOP/scripts/boot.sh" -t "${BOOT_LIMIT:-$((600 * mult))}" -a "$append" "$name" "$run"
 timed "verdict $run" "$TOP/scripts/verdict.sh" "$run"
