@@ -46,6 +46,14 @@ if [ "$GATE_RC" -eq 0 ]; then
 	lane_a_pid=$!
 fi
 
+# The harness's own tests (golden cases; a bad patch, a hung guest and a planted WARNING on
+# the debug kernel must fail) need only that kernel: in the background too.
+lane_c_pid=""
+if [ "$GATE_RC" -eq 0 ]; then
+	timed "harness tests" "$S/harness-tests.sh" x86_64-debug > >(sed -u 's/^/[harness tests] /') 2>&1 &
+	lane_c_pid=$!
+fi
+
 # The i386 kernel next (its kselftests are built from the tip), its guest in the background.
 # 32-bit: st_ino above 2^32 through stat64/statx, EOVERFLOW from the legacy stat().
 i386_env=(TIMEOUT_MULT=2 BOOT_LIMIT=1800 KSFT_TARGETS="pidfd nsfs pidfs" APPEND="pidfs_ino_start=0xffffff00")
@@ -70,11 +78,9 @@ gate "bisect: every prefix builds (x86_64, min.config, CONFIG_PROC_FS=n)" "$S/bi
 log "waiting for the guests"
 if [ -n "$lane_a_pid" ]; then wait "$lane_a_pid" || true; lane_check "$debug_gate"; fi
 if [ -n "$lane_b_pid" ]; then wait "$lane_b_pid" || true; lane_check "$i386_gate"; fi
-rows=$(grep -c '^harness/' "$CASES" || true)
-hrc=0
-timed "harness tests" "$S/harness-tests.sh" x86_64-debug || hrc=$?
-if [ "$hrc" -ne 0 ] && [ "$(grep -c '^harness/' "$CASES" || true)" -eq "$rows" ]; then
-	printf 'harness tests\tfail\tstopped before its cases (rc %s)\n' "$hrc" >>"$CASES"
+if [ -n "$lane_c_pid" ]; then
+	wait "$lane_c_pid" || true
+	grep -q '^harness/' "$CASES" || printf 'harness tests\tfail\tstopped before its cases\n' >>"$CASES"
 fi
 
 "$S/summary.sh" "$CASES" "$TIMINGS" "$(($(date +%s) - start))"
