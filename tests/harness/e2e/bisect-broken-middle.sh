@@ -23,10 +23,10 @@ g() { git -C "$KTREE" -c user.name=harness -c user.email=harness@localhost "$@";
 g checkout -q -B "$demo" "${c[3]}"
 echo 'int harness_broken_on_purpose = ;' >>"$KTREE/kernel/exit.c"
 g commit -q -a --amend --no-edit
-g cherry-pick -q "${c[4]}" >/dev/null
+g cherry-pick "${c[4]}" >/dev/null
 sed -i '$d' "$KTREE/kernel/exit.c"
 g commit -q -a --amend --no-edit
-for x in "${c[@]:5}"; do g cherry-pick -q "$x" >/dev/null; done
+for x in "${c[@]:5}"; do g cherry-pick "$x" >/dev/null; done
 git -C "$KTREE" diff --quiet "$tip" "$demo" -- . || die "bisect demo: the scratch branch's tip differs from the series"
 
 subject=$(git -C "$KTREE" log -1 --format=%s "${c[3]}")
