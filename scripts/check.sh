@@ -21,6 +21,7 @@ gate "apply series" "$S/apply.sh"
 gate "round trip: make export reproduces patches/ and series" \
 	bash -c '"$1"/export.sh && git -C "$2" diff --exit-code --stat -- patches series' _ "$S" "$TOP"
 gate "checkpatch --strict on every patch" "$S/checkpatch.sh"
+gate "cover letter: its benchmark table matches the run it names" python3 "$S/cover-check.py"
 
 # A guest lane whose gate row never appeared (the lane died) counts as failed.
 lane_check() { # GATE_NAME

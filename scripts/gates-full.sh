@@ -22,6 +22,7 @@ log "gates-full: series $hash"
 gate "base tree" "$S/base.sh"
 gate "apply series" "$S/apply.sh"
 gate "checkpatch --strict on every patch" "$S/checkpatch.sh"
+gate "cover letter: its benchmark table matches the run it names" python3 "$S/cover-check.py"
 for cfg in x86_64 i386 noproc; do
 	gate "bisect: every prefix builds ($cfg)" "$S/bisect.sh" "$cfg" vmlinux
 done

@@ -29,6 +29,8 @@ have=$(git -C "$KTREE" rev-list --reverse base..HEAD | while read -r c; do git -
 [ "$want" = "$have" ] || die "mail: $KTREE base..HEAD is not the series in patches/ (run make tree, or make export first)"
 n=$(git -C "$KTREE" rev-list --count base..HEAD)
 
+python3 "$TOP/scripts/cover-check.py" >&2 ||
+	die "mail: the cover letter's numbers do not match the bench run it names"
 hash=$("$TOP/scripts/series-hash.sh")
 prefix="RFC PATCH" note=""
 stamp=$BUILD/gates-full/passed
