@@ -4,7 +4,8 @@
 # coccinelle (every scripts/coccinelle semantic patch, report mode). A finding is keyed by
 # file and message (line numbers dropped); the gate fails on any finding at the tip that
 # base lacks. Writes build/lint/<tool>-<rev>.{log,txt} and build/lint/summary.tsv. The
-# objects of the touched files are rebuilt in place (at the tip last).
+# objects of the touched files are rebuilt in place (at base last: the next build of NAME
+# recompiles them).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
