@@ -893,15 +893,6 @@ static void print_usage(const char *prog, FILE *f)
 		fprintf(f, "  %u  %s\n", i + 1, calls[i].name);
 }
 
-static bool parse_ul(const char *s, unsigned long max, unsigned long *val)
-{
-	char *end;
-
-	errno = 0;
-	*val = strtoul(s, &end, 10);
-	return !errno && end != s && !*end && *val <= max;
-}
-
 static void parse_args(int argc, char **argv)
 {
 	unsigned long v;
@@ -911,19 +902,19 @@ static void parse_args(int argc, char **argv)
 	while ((c = getopt(argc, argv, "t:n:c:dvh")) != -1) {
 		switch (c) {
 		case 't':
-			if (!parse_ul(optarg, 1000000, &v) || !v)
+			if (!parse_ul(optarg, 10, 1000000, &v) || !v)
 				goto bad;
 			opt.secs = v;
 			break;
 		case 'n':
-			if (!parse_ul(optarg, 1000000, &v) || !v)
+			if (!parse_ul(optarg, 10, 1000000, &v) || !v)
 				goto bad;
 			opt.max_n = v;
 			break;
 		case 'c':
 			opt.calls = 0;
 			for (tok = strtok(optarg, ","); tok; tok = strtok(NULL, ",")) {
-				if (!parse_ul(tok, ARRAY_SIZE(calls), &v) || !v)
+				if (!parse_ul(tok, 10, ARRAY_SIZE(calls), &v) || !v)
 					goto bad;
 				opt.calls |= 1U << (v - 1);
 			}

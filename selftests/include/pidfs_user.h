@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -260,6 +261,20 @@ static inline void tmpfs_remove(char *dir)
 	umount2(dir, MNT_DETACH);
 	rmdir(dir);
 	dir[0] = '\0';
+}
+
+/*
+ * Parse a whole option argument as an unsigned number in @base (0: C
+ * prefixes allowed) no larger than @max.
+ */
+static inline bool parse_ul(const char *s, int base, unsigned long max,
+			    unsigned long *val)
+{
+	char *end;
+
+	errno = 0;
+	*val = strtoul(s, &end, base);
+	return !errno && end != s && !*end && *val <= max;
 }
 
 #endif /* PIDFS_USER_H */

@@ -1516,15 +1516,6 @@ static void print_usage(const char *prog, FILE *f)
 		"  -h          this help\n", prog);
 }
 
-static bool parse_ul(const char *s, unsigned long max, unsigned long *val)
-{
-	char *end;
-
-	errno = 0;
-	*val = strtoul(s, &end, 0);
-	return !errno && end != s && !*end && *val <= max;
-}
-
 static int parse_args(int argc, char **argv)
 {
 	unsigned long v;
@@ -1534,22 +1525,22 @@ static int parse_args(int argc, char **argv)
 	while ((c = getopt(argc, argv, "t:n:j:N:b:s:h")) != -1) {
 		switch (c) {
 		case 't':
-			if (!parse_ul(optarg, 100000, &v) || !v)
+			if (!parse_ul(optarg, 0, 100000, &v) || !v)
 				goto bad;
 			opt.secs = v;
 			break;
 		case 'n':
-			if (!parse_ul(optarg, ~0UL, &v))
+			if (!parse_ul(optarg, 0, ~0UL, &v))
 				goto bad;
 			opt.iters = v;
 			break;
 		case 'j':
-			if (!parse_ul(optarg, 64, &v) || !v)
+			if (!parse_ul(optarg, 0, 64, &v) || !v)
 				goto bad;
 			opt.openers = v;
 			break;
 		case 'N':
-			if (!parse_ul(optarg, 1000000, &v))
+			if (!parse_ul(optarg, 0, 1000000, &v))
 				goto bad;
 			opt.net_every = v;
 			break;
@@ -1564,7 +1555,7 @@ static int parse_args(int argc, char **argv)
 				goto bad;
 			break;
 		case 's':
-			if (!parse_ul(optarg, ~0UL, &v))
+			if (!parse_ul(optarg, 0, ~0UL, &v))
 				goto bad;
 			opt.seed = v;
 			break;
