@@ -13,9 +13,6 @@ mkdir -p "$BUILD/check"
 start=$(date +%s)
 S=$TOP/scripts
 
-# add_run RUN: the guest's test cases join the count.
-add_run() { cat "$BUILD/results/$1/cases.tsv" >>"$CASES" 2>/dev/null || true; }
-
 gate "base tree" "$S/base.sh"
 gate "apply series" "$S/apply.sh"
 gate "round trip: make export reproduces patches/ and series" \
@@ -23,10 +20,6 @@ gate "round trip: make export reproduces patches/ and series" \
 gate "checkpatch --strict on every patch" "$S/checkpatch.sh"
 gate "cover letter: its benchmark table matches the run it names" python3 "$S/cover-check.py"
 
-# A guest lane whose gate row never appeared (the lane died) counts as failed.
-lane_check() { # GATE_NAME
-	grep -qF "$1	" "$CASES" || printf '%s\tfail\tthe lane died before its result\n' "$1" >>"$CASES"
-}
 # Ctrl-C or a kill: the guests of the background lanes go too.
 trap 'trap - INT TERM; kill -TERM 0' INT TERM
 

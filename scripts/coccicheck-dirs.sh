@@ -1,38 +1,73 @@
 #!/usr/bin/env bash
 # Coccinelle (every scripts/coccinelle semantic patch, report mode) over every .c file of each
 # directory holding a kernel .c file the series touches (the directory itself, not its
-# subdirectories: fs/, not every filesystem), at base and at the tip. Fails on findings at
-# the tip that base does not have (scripts/lib.sh normalize_findings), or if no file was read.
+# subdirectories: fs/, not every filesystem). Fails on findings at the tip that base does
+# not have (scripts/lib.sh normalize_findings), or if no file was read.
+#
+# The tip and base are checked out as git worktrees under build/coccicheck, so build/linux
+# and the object directories are left alone and the scan can run beside the builds. Only a
+# tip finding can be new: at base, each semantic patch runs only over the files it reports
+# on at the tip (a file new in the series has no base copy; all its findings are new).
+# Generated headers come from the object directory of configuration NAME, which must be
+# built already (they do not depend on the series).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ "${1:-}" = -h ] && { echo "usage: $0 [NAME]   (NAME: configuration for generated headers, default x86_64)"; exit 0; }
-name=${1:-x86_64}
+[ "${1:-}" = -h ] && { echo "usage: $0 [NAME]   (NAME: built configuration for generated headers, default x86_64-debug)"; exit 0; }
+name=${1:-x86_64-debug}
 out=$BUILD/coccicheck
+obj=$BUILD/obj/$name
 git -C "$KTREE" rev-parse -q --verify base >/dev/null || die "coccicheck: no base in $KTREE"
-[ -z "$(git -C "$KTREE" status --porcelain --untracked-files=no)" ] ||
-	die "coccicheck: $KTREE has uncommitted changes"
-tip=$(git -C "$KTREE" symbolic-ref -q --short HEAD || git -C "$KTREE" rev-parse HEAD)
-trap 'git -C "$KTREE" checkout -q "$tip"' EXIT
-mapfile -t dirs < <(git -C "$KTREE" diff --name-only base..HEAD -- '*.c' |
+[ -d "$obj/include/generated/uapi" ] && [ -d "$obj/arch/x86/include/generated" ] ||
+	die "coccicheck: $obj has no generated headers; build $name first (make build NAME=$name)"
+tip=$(git -C "$KTREE" rev-parse HEAD)
+mapfile -t dirs < <(git -C "$KTREE" diff --name-only base "$tip" -- '*.c' |
 	grep -vE '^(tools|Documentation|samples|scripts)/' | xargs -n1 dirname | sort -u)
 [ ${#dirs[@]} -gt 0 ] || { log "coccicheck: the series touches no kernel .c file"; exit 0; }
+
+remove_worktrees() {
+	local w
+	for w in "$out/src-tip" "$out/src-base"; do
+		[ -d "$w" ] && git -C "$KTREE" worktree remove --force "$w"
+	done
+	git -C "$KTREE" worktree prune
+}
 rm -rf "$out"
 mkdir -p "$out"
-(cd "$KTREE" && ls scripts/coccinelle/*/*.cocci) >"$out/all.list"
-for rev in base tip; do
-	if [ "$rev" = base ]; then git -C "$KTREE" checkout -q --detach base; else git -C "$KTREE" checkout -q "$tip"; fi
-	ensure_config "$name"
-	run_logged "$out/prepare-$rev.log" kmake "$name" prepare || die "coccicheck: make prepare failed at $rev"
-	mapfile -t srcs < <(cd "$KTREE" && for d in "${dirs[@]}"; do ls "$d"/*.c; done)
-	[ ${#srcs[@]} -gt 0 ] || die "coccicheck: no .c file in ${dirs[*]} at $rev"
-	log "coccicheck: ${#srcs[@]} files in ${dirs[*]} at $rev"
-	"$TOP/scripts/cocci.sh" "$name" "$out/all.list" "$out/$rev.log" "${srcs[@]}" ||
-		die "coccicheck: coccinelle failed at $rev; see $out/$rev.log"
-	normalize_findings "$out/$rev.log" >"$out/$rev.txt"
-done
+git -C "$KTREE" worktree prune
+trap remove_worktrees EXIT
+git -C "$KTREE" worktree add -q --detach "$out/src-tip" "$tip" || die "coccicheck: worktree of the tip failed"
+git -C "$KTREE" worktree add -q --detach "$out/src-base" base || die "coccicheck: worktree of base failed"
+
+# The tip: every semantic patch over every file of the directories.
+(cd "$out/src-tip" && ls scripts/coccinelle/*/*.cocci) >"$out/all.list"
+mapfile -t srcs < <(cd "$out/src-tip" && for d in "${dirs[@]}"; do ls "$d"/*.c; done)
+[ ${#srcs[@]} -gt 0 ] || die "coccicheck: no .c file in ${dirs[*]} at the tip"
+log "coccicheck: $(wc -l <"$out/all.list") semantic patches over ${#srcs[@]} files in ${dirs[*]} at the tip"
+KTREE=$out/src-tip "$TOP/scripts/cocci.sh" "$name" "$out/all.list" "$out/tip.log" "${srcs[@]}" ||
+	die "coccicheck: coccinelle failed at the tip; see $out/tip.log"
+KTREE=$out/src-tip normalize_findings "$out/tip.log" >"$out/tip.txt"
+
+# Base: each semantic patch with tip findings, over the files it reported (those base has).
+awk '/^### / { c = $2; next } c && match($0, /^[^: ]+:[0-9]+:[0-9]+/) {
+	split(substr($0, 1, RLENGTH), f, ":"); print c "\t" f[1] }' "$out/tip.log" |
+	sed "s|\t$out/src-tip/|\t|" | sort -u >"$out/tip-reported.tsv"
+: >"$out/base.log"
+nbase=0
+while read -r c; do
+	mapfile -t files < <(awk -F'\t' -v c="$c" '$1 == c { print $2 }' "$out/tip-reported.tsv" |
+		while read -r f; do [ -f "$out/src-base/$f" ] && echo "$f"; done)
+	[ ${#files[@]} -gt 0 ] || continue
+	nbase=$((nbase + ${#files[@]}))
+	echo "$c" >"$out/one.list"
+	KTREE=$out/src-base "$TOP/scripts/cocci.sh" "$name" "$out/one.list" "$out/base-one.log" "${files[@]}" ||
+		die "coccicheck: coccinelle failed at base on $c; see $out/base-one.log"
+	cat "$out/base-one.log" >>"$out/base.log"
+done < <(cut -f1 "$out/tip-reported.tsv" | sort -u)
+KTREE=$out/src-base normalize_findings "$out/base.log" >"$out/base.txt"
+
 comm -13 "$out/base.txt" "$out/tip.txt" >"$out/new.txt"
-log "coccicheck: ${dirs[*]}: base $(wc -l <"$out/base.txt"), tip $(wc -l <"$out/tip.txt"), new $(wc -l <"$out/new.txt")"
+log "coccicheck: ${dirs[*]}: tip $(wc -l <"$out/tip.txt") findings; base $(wc -l <"$out/base.txt") on the $nbase (patch, file) pairs the tip reports; new $(wc -l <"$out/new.txt")"
 if [ -s "$out/new.txt" ]; then
 	echo "coccicheck: findings at the tip that base does not have:" >&2
 	sed 's/^/    /' "$out/new.txt" >&2

@@ -23,23 +23,52 @@ gate "base tree" "$S/base.sh"
 gate "apply series" "$S/apply.sh"
 gate "checkpatch --strict on every patch" "$S/checkpatch.sh"
 gate "cover letter: its benchmark table matches the run it names" python3 "$S/cover-check.py"
+# Ctrl-C or a kill: the guests and the scan of the background lanes go too.
+trap 'trap - INT TERM; kill -TERM 0' INT TERM
+
+# Two background lanes, each mostly one busy core, beside the builds: the debug guest with
+# the campaigns at full length (timeouts x12 as in make check: it shares the machine), and
+# coccicheck, which works in worktrees of its own and needs only the debug kernel's
+# generated headers.
+debug_env=(TIMEOUT_MULT=12 BOOT_LIMIT=7200 APPEND="pidfs_ino_start=0xffffff00 harness.stress_secs=600"
+	POST="$TOP/selftests/post-debug" POST_PROGS="stress failnth")
+debug_gate="x86_64-debug kernel in QEMU: kselftests, stress 600 s, failslab walk, kmemleak, splats"
+cocci_gate="coccicheck over the touched directories vs base"
+gate "x86_64-debug: build, kselftests, guest programs, initramfs" \
+	env "${debug_env[@]}" "$S/test-kernel.sh" --prepare x86_64-debug
+lanes=()
+if [ "$GATE_RC" -eq 0 ]; then
+	(
+		gate "$debug_gate" env "${debug_env[@]}" "$S/test-kernel.sh" --run x86_64-debug
+		add_run x86_64-debug
+	) > >(sed -u 's/^/[debug guest] /') 2>&1 &
+	lanes+=($!)
+	gate "$cocci_gate" "$S/coccicheck-dirs.sh" x86_64-debug > >(sed -u 's/^/[coccicheck] /') 2>&1 &
+	lanes+=($!)
+fi
+
+# Foreground: everything that checks out other commits in build/linux, one at a time.
 for cfg in x86_64 i386 noproc; do
 	gate "bisect: every prefix builds ($cfg)" "$S/bisect.sh" "$cfg" vmlinux
 done
 gate "lint: W=1, sparse, coccinelle vs base (full x86_64 config)" "$S/lint-delta.sh" x86_64
-gate "coccicheck over the touched directories vs base" "$S/coccicheck-dirs.sh" x86_64
-gate "x86_64-debug kernel in QEMU: kselftests, stress 600 s, failslab walk, kmemleak" \
-	env TIMEOUT_MULT=8 BOOT_LIMIT=7200 APPEND="pidfs_ino_start=0xffffff00 harness.stress_secs=600" \
-	POST="$TOP/selftests/post-debug" POST_PROGS="stress failnth" "$S/test-kernel.sh" x86_64-debug
-cat "$BUILD/results/x86_64-debug/cases.tsv" >>"$CASES" 2>/dev/null || true
-gate "x86_64 kernel in QEMU: kselftests" env APPEND="pidfs_ino_start=0xffffff00" "$S/test-kernel.sh" x86_64
-cat "$BUILD/results/x86_64/cases.tsv" >>"$CASES" 2>/dev/null || true
-gate "i386 kernel in QEMU: pidfd, nsfs, pidfs kselftests" \
-	env KSFT_TARGETS="pidfd nsfs pidfs" APPEND="pidfs_ino_start=0xffffff00" "$S/test-kernel.sh" i386
-cat "$BUILD/results/i386/cases.tsv" >>"$CASES" 2>/dev/null || true
+gate "x86_64 kernel in QEMU: kselftests" env TIMEOUT_MULT=2 APPEND="pidfs_ino_start=0xffffff00" \
+	"$S/test-kernel.sh" x86_64
+add_run x86_64
+gate "i386 kernel in QEMU: pidfd, nsfs, pidfs kselftests" env TIMEOUT_MULT=2 KSFT_TARGETS="pidfd nsfs pidfs" \
+	APPEND="pidfs_ino_start=0xffffff00" "$S/test-kernel.sh" i386
+add_run i386
 gate "base kernel runs the tip's kselftests: exactly the expected failures" \
 	bash -c 'rm -rf "$2/results/base-run" && "$1"/base-run.sh && "$1"/base-run-check.sh' _ "$S" "$BUILD"
 timed "harness tests" env HARNESS_BISECT_DEMO=1 "$S/harness-tests.sh" x86_64-debug || true
+grep -q '^harness/' "$CASES" || printf 'harness tests\tfail\tstopped before its cases\n' >>"$CASES"
+
+log "waiting for the background lanes"
+for p in "${lanes[@]}"; do wait "$p" || true; done
+if [ ${#lanes[@]} -gt 0 ]; then
+	lane_check "$debug_gate"
+	lane_check "$cocci_gate"
+fi
 
 rc=0
 "$S/summary.sh" "$CASES" "$TIMINGS" "$(($(date +%s) - start))" || rc=$?
