@@ -393,6 +393,8 @@ def render(res):
         text_table(thead, trows)
     met = sum(1 for t in res['targets'] if t['met'] is True)
     txt.append(f'{met} of {len(res["targets"])} targets met')
+    for f in res['meta'].get('failed_boots') or []:
+        txt.append(f'FAILED BOOT, left out: {f}')
     for e in res['errors']:
         txt.append(f'ERROR in {e["runlog"]}: {e.get("kernel")} workload {e.get("id")}: '
                    f'{e.get("what")}: {e.get("error")}')
@@ -402,6 +404,7 @@ def render(res):
            for line in header_lines(res)] + ['']
     md += md_table(head, rows) + ['', f'Targets ({met} of {len(res["targets"])} met):', '']
     md += md_table(thead, trows)
+    md += [f'- FAILED BOOT, left out: {f}' for f in res['meta'].get('failed_boots') or []]
     return '\n'.join(txt) + '\n', '\n'.join(md) + '\n'
 
 

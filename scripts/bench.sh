@@ -58,9 +58,11 @@ install -m 755 "$out/bin/pidfs_bench" "$out/root/pidfs_bench"
 install -m 755 "$TOP/selftests/bench/guest-init" "$out/root/init"
 (cd "$out/root" && find . | cpio -o -H newc --quiet -R 0:0 | gzip -1) >"$out/bench.cpio.gz"
 
-# 3. Interleaved boots: round r starts at kernel (r-1) mod 3.
+# 3. Interleaved boots: round r starts at kernel (r-1) mod 3. A boot that fails is recorded
+# and the others go on: the report then rests on the boots that worked, names the failed
+# ones (results.json meta.failed_boots), and the run exits non-zero.
 labels=(base series peer)
-logs=()
+logs=() failed=()
 for ((r = 1; r <= rounds; r++)); do
 	for ((i = 0; i < 3; i++)); do
 		k=${labels[$(((r - 1 + i) % 3))]}
@@ -68,21 +70,32 @@ for ((r = 1; r <= rounds; r++)); do
 		[ -n "$pargs" ] && args="$args,$(echo "$pargs" | tr ' ' ',')"
 		run=bench-$k-$r
 		log "bench: round $r/$rounds: $k"
-		timed "bench: boot $k round $r" "$TOP/scripts/boot.sh" -t 5400 -a "bench.args=$args" \
+		why=""
+		if ! timed "bench: boot $k round $r" "$TOP/scripts/boot.sh" -t 5400 -a "bench.args=$args" \
 			-i "$out/bench.cpio.gz" -k "$BUILD/obj/${cfg[$k]}/arch/x86/boot/bzImage" \
-			"${cfg[$k]}" "$run" || die "bench: boot of $k (round $r) failed; see build/results/$run"
-		grep -q '^### END bench rc=0' "$BUILD/results/$run/results.clean" ||
-			die "bench: the program failed on $k (round $r); see build/results/$run/results.clean"
-		# Numbers from a kernel that printed a splat are not numbers.
-		python3 "$TOP/scripts/splat-check.py" "$BUILD/results/$run/console.log" >"$BUILD/results/$run/splats.txt" ||
-			die "bench: kernel splat on $k (round $r); see build/results/$run/splats.txt"
+			"${cfg[$k]}" "$run"; then
+			why="boot failed; see build/results/$run"
+		elif ! grep -q '^### END bench rc=0' "$BUILD/results/$run/results.clean"; then
+			why="the program failed; see build/results/$run/results.clean"
+		elif ! python3 "$TOP/scripts/splat-check.py" "$BUILD/results/$run/console.log" \
+			>"$BUILD/results/$run/splats.txt"; then
+			# Numbers from a kernel that printed a splat are not numbers.
+			why="kernel splat; see build/results/$run/splats.txt"
+		fi
+		if [ -n "$why" ]; then
+			warn "bench: $k round $r: $why (its numbers are left out)"
+			failed+=("$k round $r: $why")
+			continue
+		fi
 		cp "$BUILD/results/$run/bench.log" "$out/runs/$k-$r.log"
 		logs+=("$out/runs/$k-$r.log")
 	done
 done
+[ ${#logs[@]} -gt 0 ] || die "bench: no boot gave numbers: ${failed[*]}"
 
 # 4. What the numbers rest on, then the report.
-python3 - "$out/meta.json" <<EOF
+printf '%s\n' "${failed[@]}" >"$out/failed-boots.txt"
+python3 - "$out/meta.json" "$out/failed-boots.txt" <<EOF
 import hashlib, json, sys
 def sha(p):
     return hashlib.sha256(open(p, 'rb').read()).hexdigest()[:16]
@@ -104,10 +117,12 @@ kernels['series']['source'] = 'Debian linux-source-6.1 $(base_version) + series 
 kernels['peer']['source'] = 'Debian linux-source-6.12 $(dpkg-query -W -f='${Version}' linux-source-6.12)'
 meta = {'kernels': kernels, 'qemu': open('$BUILD/results/bench-base-1/qemu.cmd').read().strip(),
         'rounds': $rounds, 'reps_per_boot': $reps, 'program_args': '$pargs',
-        'fragments': 'kernel-config: qemu selftests (all three)'}
+        'fragments': 'kernel-config: qemu selftests (all three)',
+        'failed_boots': [l for l in open(sys.argv[2]).read().splitlines() if l]}
 json.dump(meta, open(sys.argv[1], 'w'), indent=1)
 EOF
 run_id="$(date -u +%Y%m%dT%H%M%SZ)-series-$("$TOP/scripts/series-hash.sh")"
 [ "$smoke" = 1 ] && run_id="smoke-$run_id"
 python3 "$TOP/scripts/bench-report.py" --run-id "$run_id" --meta "$out/meta.json" "$out" "${logs[@]}"
 log "bench: run $run_id: $out/results.json, $out/table.txt, $out/dentries.png, $out/nsop.png"
+[ ${#failed[@]} -eq 0 ] || die "bench: ${#failed[@]} boot(s) failed, left out of the report: ${failed[*]}"
