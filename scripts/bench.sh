@@ -95,6 +95,7 @@ done
 
 # 4. What the numbers rest on, then the report.
 printf '%s\n' "${failed[@]}" >"$out/failed-boots.txt"
+first_run=bench-$(basename "${logs[0]}" .log) # the QEMU command line of a boot that worked
 python3 - "$out/meta.json" "$out/failed-boots.txt" <<EOF
 import hashlib, json, sys
 def sha(p):
@@ -115,7 +116,7 @@ for label, cfg, tree in (('base', 'base', '$KTREE'), ('series', 'x86_64', '$KTRE
 kernels['base']['source'] = 'Debian linux-source-6.1 $(base_version)'
 kernels['series']['source'] = 'Debian linux-source-6.1 $(base_version) + series $("$TOP/scripts/series-hash.sh")'
 kernels['peer']['source'] = 'Debian linux-source-6.12 $(dpkg-query -W -f='${Version}' linux-source-6.12)'
-meta = {'kernels': kernels, 'qemu': open('$BUILD/results/bench-base-1/qemu.cmd').read().strip(),
+meta = {'kernels': kernels, 'qemu': open('$BUILD/results/$first_run/qemu.cmd').read().strip(),
         'rounds': $rounds, 'reps_per_boot': $reps, 'program_args': '$pargs',
         'fragments': 'kernel-config: qemu selftests (all three)',
         'failed_boots': [l for l in open(sys.argv[2]).read().splitlines() if l]}

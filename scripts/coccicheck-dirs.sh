@@ -13,14 +13,18 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ "${1:-}" = -h ] && { echo "usage: $0 [NAME]   (NAME: built configuration for generated headers, default x86_64-debug)"; exit 0; }
+usage() {
+	echo "usage: $0 [NAME [TIP]]   (NAME: built configuration for generated headers, default x86_64-debug;"
+	echo "  TIP: the series' last commit, default HEAD of build/linux; pass it when other steps check out commits there)"
+}
+[ "${1:-}" = -h ] && { usage; exit 0; }
 name=${1:-x86_64-debug}
 out=$BUILD/coccicheck
 obj=$BUILD/obj/$name
 git -C "$KTREE" rev-parse -q --verify base >/dev/null || die "coccicheck: no base in $KTREE"
 [ -d "$obj/include/generated/uapi" ] && [ -d "$obj/arch/x86/include/generated" ] ||
-	die "coccicheck: $obj has no generated headers; build $name first (make build NAME=$name)"
-tip=$(git -C "$KTREE" rev-parse HEAD)
+	die "coccicheck: $obj has no generated headers; build $name first (make build CONFIG=$name)"
+tip=$(git -C "$KTREE" rev-parse --verify "${2:-HEAD}^{commit}") || die "coccicheck: no commit ${2:-HEAD} in $KTREE"
 mapfile -t dirs < <(git -C "$KTREE" diff --name-only base "$tip" -- '*.c' |
 	grep -vE '^(tools|Documentation|samples|scripts)/' | xargs -n1 dirname | sort -u)
 [ ${#dirs[@]} -gt 0 ] || { log "coccicheck: the series touches no kernel .c file"; exit 0; }
@@ -28,9 +32,9 @@ mapfile -t dirs < <(git -C "$KTREE" diff --name-only base "$tip" -- '*.c' |
 remove_worktrees() {
 	local w
 	for w in "$out/src-tip" "$out/src-base"; do
-		[ -d "$w" ] && git -C "$KTREE" worktree remove --force "$w"
+		if [ -d "$w" ]; then git -C "$KTREE" worktree remove --force "$w" || rm -rf "$w"; fi
 	done
-	git -C "$KTREE" worktree prune
+	git -C "$KTREE" worktree prune || true
 }
 rm -rf "$out"
 mkdir -p "$out"
@@ -39,6 +43,17 @@ trap remove_worktrees EXIT
 git -C "$KTREE" worktree add -q --detach "$out/src-tip" "$tip" || die "coccicheck: worktree of the tip failed"
 git -C "$KTREE" worktree add -q --detach "$out/src-base" base || die "coccicheck: worktree of base failed"
 
+# findings SRC LOG: "semantic patch: path: message" (scripts/lib.sh normalize_findings, keyed
+# by the semantic patch too, so a finding cannot hide behind another patch's identical one).
+findings() {
+	local c
+	while read -r c; do
+		awk -v c="$c" '/^### / { on = ($2 == c); next } on' "$2" >"$2.one"
+		KTREE=$1 normalize_findings "$2.one" | sed "s|^|$c: |"
+	done < <(sed -n 's/^### //p' "$2" | sort -u) | sort
+	rm -f "$2.one"
+}
+
 # The tip: every semantic patch over every file of the directories.
 (cd "$out/src-tip" && ls scripts/coccinelle/*/*.cocci) >"$out/all.list"
 mapfile -t srcs < <(cd "$out/src-tip" && for d in "${dirs[@]}"; do ls "$d"/*.c; done)
@@ -46,7 +61,7 @@ mapfile -t srcs < <(cd "$out/src-tip" && for d in "${dirs[@]}"; do ls "$d"/*.c; 
 log "coccicheck: $(wc -l <"$out/all.list") semantic patches over ${#srcs[@]} files in ${dirs[*]} at the tip"
 KTREE=$out/src-tip "$TOP/scripts/cocci.sh" "$name" "$out/all.list" "$out/tip.log" "${srcs[@]}" ||
 	die "coccicheck: coccinelle failed at the tip; see $out/tip.log"
-KTREE=$out/src-tip normalize_findings "$out/tip.log" >"$out/tip.txt"
+findings "$out/src-tip" "$out/tip.log" >"$out/tip.txt"
 
 # Base: each semantic patch with tip findings, over the files it reported (those base has).
 awk '/^### / { c = $2; next } c && match($0, /^[^: ]+:[0-9]+:[0-9]+/) {
@@ -64,7 +79,7 @@ while read -r c; do
 		die "coccicheck: coccinelle failed at base on $c; see $out/base-one.log"
 	cat "$out/base-one.log" >>"$out/base.log"
 done < <(cut -f1 "$out/tip-reported.tsv" | sort -u)
-KTREE=$out/src-base normalize_findings "$out/base.log" >"$out/base.txt"
+findings "$out/src-base" "$out/base.log" >"$out/base.txt"
 
 comm -13 "$out/base.txt" "$out/tip.txt" >"$out/new.txt"
 log "coccicheck: ${dirs[*]}: tip $(wc -l <"$out/tip.txt") findings; base $(wc -l <"$out/base.txt") on the $nbase (patch, file) pairs the tip reports; new $(wc -l <"$out/new.txt")"

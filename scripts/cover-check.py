@@ -66,6 +66,10 @@ def main():
     if not data:
         print(f'cover-check: no results.json of run {run_id} in {", ".join(dirs)}')
         return 1
+    failed = (data.get('meta') or {}).get('failed_boots') or []
+    if failed:
+        print(f'cover-check: run {run_id} lost boots, its numbers cannot be cited: ' + '; '.join(failed))
+        return 1
     med = {}
     for w in data['workloads']:
         med[(w['id'], w['metric'])] = ({k: v['median'] for k, v in w['per_kernel'].items()},

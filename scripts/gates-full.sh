@@ -36,6 +36,8 @@ debug_gate="x86_64-debug kernel in QEMU: kselftests, stress 600 s, failslab walk
 cocci_gate="coccicheck over the touched directories vs base"
 gate "x86_64-debug: build, kselftests, guest programs, initramfs" \
 	env "${debug_env[@]}" "$S/test-kernel.sh" --prepare x86_64-debug
+# The lanes take the tip by its commit: the foreground checks out others meanwhile.
+tip=$(git -C "$KTREE" rev-parse HEAD)
 lanes=()
 if [ "$GATE_RC" -eq 0 ]; then
 	(
@@ -43,7 +45,7 @@ if [ "$GATE_RC" -eq 0 ]; then
 		add_run x86_64-debug
 	) > >(sed -u 's/^/[debug guest] /') 2>&1 &
 	lanes+=($!)
-	gate "$cocci_gate" "$S/coccicheck-dirs.sh" x86_64-debug > >(sed -u 's/^/[coccicheck] /') 2>&1 &
+	gate "$cocci_gate" "$S/coccicheck-dirs.sh" x86_64-debug "$tip" > >(sed -u 's/^/[coccicheck] /') 2>&1 &
 	lanes+=($!)
 fi
 
