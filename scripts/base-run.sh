@@ -3,7 +3,7 @@
 # unpatched base kernel: shows which tests fail where the feature is missing. The base kernel
 # is built from `base` in build/linux (checked out for the build, then restored) into
 # build/obj/base. Results: build/results/base-run. Not part of `make check`: failures here
-# are expected, they are the point.
+# are expected, they are the point. TIMEOUT_MULT (default 1) as in scripts/test-kernel.sh.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -18,7 +18,8 @@ git -C "$KTREE" checkout -q --detach base
 git -C "$KTREE" checkout -q "$tip"
 trap - EXIT
 rc=0
-"$TOP/scripts/boot.sh" -t 900 -a "harness.timeout_mult=1" -i "$BUILD/initramfs/x86_64.cpio.gz" \
+mult=${TIMEOUT_MULT:-1}
+"$TOP/scripts/boot.sh" -t $((900 * mult)) -a "harness.timeout_mult=$mult" -i "$BUILD/initramfs/x86_64.cpio.gz" \
 	-k "$BUILD/obj/base/arch/x86/boot/bzImage" base base-run || rc=$?
 "$TOP/scripts/verdict.sh" base-run || true
 exit "$rc"
