@@ -64,7 +64,7 @@ add_run i386
 # on the base kernel at x1 beside the debug guest and coccicheck).
 gate "base kernel runs the tip's kselftests: exactly the expected failures" \
 	env TIMEOUT_MULT=2 bash -c 'rm -rf "$2/results/base-run" && "$1"/base-run.sh && "$1"/base-run-check.sh' _ "$S" "$BUILD"
-timed "harness tests" env HARNESS_BISECT_DEMO=1 "$S/harness-tests.sh" x86_64-debug || true
+timed "harness tests" env HARNESS_DEMOS=1 "$S/harness-tests.sh" x86_64-debug || true
 grep -q '^harness/' "$CASES" || printf 'harness tests\tfail\tstopped before its cases\n' >>"$CASES"
 
 log "waiting for the background lanes"

@@ -2,8 +2,9 @@
 # The harness's own tests: golden cases for the result parser and the splat detector, and
 # end-to-end failure cases that must fail naming their cause: a patch that does not apply,
 # a guest that hangs, a planted WARNING. Boot cases use the kernel of configuration NAME.
-# HARNESS_BISECT_DEMO=1 adds a broken middle patch that the bisect gate must name (several
-# kernel builds: make gates-full runs it).
+# HARNESS_DEMOS=1 adds the demos that rebuild kernels from build/linux (make gates-full runs
+# them): a broken middle patch that the bisect gate must name, and a kernel without
+# pidfs_exit() on which pidfs.released_at_reap must fail.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -91,8 +92,9 @@ if [ "$name" != - ]; then
 	record e2e/guest-hang case_hang
 	record e2e/planted-warning case_warning
 fi
-if [ "${HARNESS_BISECT_DEMO:-0}" = 1 ]; then
+if [ "${HARNESS_DEMOS:-0}" = 1 ]; then
 	record e2e/bisect-broken-middle "$TOP/tests/harness/e2e/bisect-broken-middle.sh"
+	record e2e/no-pidfs-exit "$TOP/tests/harness/e2e/pidfs-exit-guard.sh" x86_64
 fi
 cat "$rows" >>"$CASES" 2>/dev/null || { mkdir -p "$(dirname "$CASES")"; cat "$rows" >>"$CASES"; }
 awk -F'\t' '{ n[$2]++ } END { printf "harness-tests: %d passed, %d failed\n", n["pass"], n["fail"]; exit (n["fail"] > 0) }' "$rows"
