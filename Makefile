@@ -26,7 +26,7 @@ all: deps
 check: deps
 	$(S)/check.sh
 
-#   make gates-full  the gates before mailing (hours); make mail checks they passed
+#   make gates-full  the gates before mailing (40 min warm); make mail checks they passed
 gates-full: deps
 	$(S)/gates-full.sh
 

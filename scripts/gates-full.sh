@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make gates-full`: the gates to pass before mailing (hours on 2 cores). Every prefix of the
+# `make gates-full`: the gates to pass before mailing (40 minutes on 2 cores with a warm ccache). Every prefix of the
 # series builds on x86_64, i386 and with CONFIG_PROC_FS=n; coccicheck over the directories
 # the series touches (findings base does not have fail); the debug guest with the stress
 # and failslab campaigns at full length; the base run against the committed list of
