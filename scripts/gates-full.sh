@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make gates-full`: the gates to pass before mailing (40 minutes on 2 cores with a warm ccache). Every prefix of the
-# series builds on x86_64, i386 and with CONFIG_PROC_FS=n; coccicheck over the directories
+# `make gates-full`: the gates to pass before mailing (40 minutes on 2 cores with a warm
+# ccache). Every prefix of the series builds on x86_64, i386 and with CONFIG_PROC_FS=n; coccicheck over the directories
 # the series touches (findings base does not have fail); the debug guest with the stress
 # and failslab campaigns at full length; the base run against the committed list of
 # expected base failures. On success, records the series hash in build/gates-full/passed,
@@ -54,14 +54,14 @@ for cfg in x86_64 i386 noproc; do
 	gate "bisect: every prefix builds ($cfg)" "$S/bisect.sh" "$cfg" vmlinux
 done
 gate "lint: W=1, sparse, coccinelle vs base (full x86_64 config)" "$S/lint-delta.sh" x86_64
+# Guests here share the machine with the lanes: timeouts x2 (pidfd_poll_test's 45 s ran out
+# on the base kernel at x1 beside the debug guest and coccicheck).
 gate "x86_64 kernel in QEMU: kselftests" env TIMEOUT_MULT=2 APPEND="pidfs_ino_start=0xffffff00" \
 	"$S/test-kernel.sh" x86_64
 add_run x86_64
 gate "i386 kernel in QEMU: pidfd, nsfs, pidfs kselftests" env TIMEOUT_MULT=2 KSFT_TARGETS="pidfd nsfs pidfs" \
 	APPEND="pidfs_ino_start=0xffffff00" "$S/test-kernel.sh" i386
 add_run i386
-# Guests here share the machine with the lanes: timeouts x2 (pidfd_poll_test's 45 s ran out
-# on the base kernel at x1 beside the debug guest and coccicheck).
 gate "base kernel runs the tip's kselftests: exactly the expected failures" \
 	env TIMEOUT_MULT=2 bash -c 'rm -rf "$2/results/base-run" && "$1"/base-run.sh && "$1"/base-run-check.sh' _ "$S" "$BUILD"
 timed "harness tests" env HARNESS_DEMOS=1 "$S/harness-tests.sh" x86_64-debug || true

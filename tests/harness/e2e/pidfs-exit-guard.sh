@@ -3,8 +3,8 @@
 # loses its pidfs_exit() call in release_task(), so a reaped process's dentry and inode stay
 # cached until the next reclaim. That kernel boots with the tip's kselftests (pidfs_test
 # only, inode numbers from just below 2^32 as in the gates); released_at_reap must fail,
-# and the other pidfs_test cases must still pass. The
-# branch is removed and the tip rebuilt afterwards (configuration NAME, default x86_64).
+# and the other pidfs_test cases must still pass. The branch is removed and the tip rebuilt
+# afterwards (configuration NAME, default x86_64).
 set -euo pipefail
 . "$(dirname "$0")/../../../scripts/lib.sh"
 
