@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `make gates-full`: the gates to pass before mailing (40 minutes on 2 cores with a warm
-# ccache). Every prefix of the series builds on x86_64, i386 and with CONFIG_PROC_FS=n; coccicheck over the directories
-# the series touches (findings base does not have fail); the debug guest with the stress
-# and failslab campaigns at full length; the base run against the committed list of
-# expected base failures. On success, records the series hash in build/gates-full/passed,
+# ccache). Every prefix of the series builds on x86_64, i386 and with CONFIG_PROC_FS=n;
+# coccicheck over the directories the series touches (findings base does not have fail);
+# the debug guest with the stress and failslab campaigns at full length; the base run
+# against the committed list of expected base failures. On success, records the series hash in build/gates-full/passed,
 # which `make mail` checks. Prints the case table and `N passed, N failed` like make check.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
