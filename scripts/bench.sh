@@ -118,7 +118,7 @@ kernels['series']['source'] = 'Debian linux-source-6.1 $(base_version) + series 
 kernels['peer']['source'] = 'Debian linux-source-6.12 $(dpkg-query -W -f='${Version}' linux-source-6.12)'
 meta = {'kernels': kernels, 'qemu': open('$BUILD/results/$first_run/qemu.cmd').read().strip(),
         'rounds': $rounds, 'reps_per_boot': $reps, 'program_args': '$pargs',
-        'fragments': 'kernel-config: qemu selftests (all three)',
+        'fragments': 'kernel-config: qemu selftests (all three; the series adds pidino, a boot-parameter test option)',
         'failed_boots': [l for l in open(sys.argv[2]).read().splitlines() if l]}
 json.dump(meta, open(sys.argv[1], 'w'), indent=1)
 EOF

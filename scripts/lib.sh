@@ -75,7 +75,10 @@ config_inputs() {
 # ensure_config NAME: (re)make build/obj/NAME/.config when it is missing or its inputs changed.
 ensure_config() {
 	local obj=$BUILD/obj/$1
+	# Also when kbuild rewrote .config since (a build at another revision drops the
+	# options that revision's Kconfig lacks).
 	if [ ! -f "$obj/.config" ] || [ ! -f "$obj/.config.harness" ] ||
+		! cmp -s "$obj/.config" "$obj/.config.harness" ||
 		[ "$(cat "$obj/.config.inputs" 2>/dev/null)" != "$(config_inputs "$1")" ]; then
 		"$TOP/scripts/config.sh" "$1"
 	fi

@@ -54,12 +54,16 @@ $notrun
 	log "mail: gates-full has not passed on series $hash: [RFC PATCH]"
 fi
 
+# The version, from the cover letter's subject ("[PATCH v2 0/N]"): every mail carries it.
+reroll=()
+v=$(sed -n 's/^Subject: \[[^]]* v\([0-9][0-9]*\) [0-9]*\/[0-9]*\].*/\1/p' "$TOP/patches/0000-cover-letter.patch" | sed -n 1p)
+[ -n "$v" ] && reroll=(--reroll-count="$v")
 rm -rf "$out"
 mkdir -p "$out"
 git -C "$KTREE" -c user.name="$name" -c user.email="$email" format-patch -q --cover-letter \
-	--thread=shallow --subject-prefix="$prefix" --from="$sender" --no-signature -o "$out" base..HEAD ||
-	die "mail: git format-patch failed"
-cover=$(ls "$out"/0000-cover-letter.patch)
+	--thread=shallow --subject-prefix="$prefix" "${reroll[@]}" --from="$sender" --no-signature \
+	-o "$out" base..HEAD || die "mail: git format-patch failed"
+cover=$(ls "$out"/*0000-cover-letter.patch)
 
 # The cover letter: subject and text from patches/0000-cover-letter.patch (up to its
 # shortlog), the RFC note first; format-patch supplies the shortlog and diffstat.
@@ -84,7 +88,7 @@ rm -f "$out/blurb.txt" "$out/blurb.full"
 # VFS list): maintainers To, reviewers and lists Cc.
 gm() { (cd "$KTREE" && perl scripts/get_maintainer.pl --no-rolestats --no-git --no-git-fallback "$@"); }
 patches=()
-for f in "$out"/[0-9]*.patch; do [ "$f" = "$cover" ] || patches+=("$f"); done
+for f in "$out"/*.patch; do [ "$f" = "$cover" ] || patches+=("$f"); done
 gm --m --nor --nol "${patches[@]}" >"$out/.to-raw" || die "mail: get_maintainer.pl failed"
 gm --nom --r --l "${patches[@]}" >"$out/.cc-raw" || die "mail: get_maintainer.pl failed"
 sort -u "$out/.to-raw" >"$out/.to"

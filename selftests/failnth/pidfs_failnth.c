@@ -418,7 +418,7 @@ static bool mounted_ok(struct result *r, const char *name, struct ctx *x)
 	unsigned long long ino = 0;
 	int fd;
 
-	fd = open(file, O_RDONLY | O_CLOEXEC);
+	fd = open(file, O_RDWR | O_CLOEXEC);
 	if (fd < 0 || fd_ino(fd, &ino) || ino != x->ino || sys_pidfd_send_signal(fd, 0)) {
 		failed(r, name, "reopening the pidfd mount: fd %d, st_ino %llu (want %llu): %s",
 		       fd, ino, x->ino, strerror(errno));

@@ -23,7 +23,7 @@
  *    (/proc), for good;
  *  - a mount thread bind-mounts pidfds (mount(MS_BIND) of /proc/self/fd/N,
  *    and open_tree(OPEN_TREE_CLONE) + move_mount()) onto files of a private
- *    tmpfs, reopens them through the mount with open(O_RDONLY) (which must
+ *    tmpfs, reopens them through the mount with open(O_RDWR) (which must
  *    give a working pidfd on the same inode), stacks mounts, unmounts them
  *    (also with MNT_DETACH, also with a file open through the mount) and
  *    keeps mounts over the exit and reaping of the process.
@@ -1228,7 +1228,7 @@ static void mnt_umount(unsigned long long *rs, const char *target, int idx, bool
 }
 
 /*
- * open(O_RDONLY) through the mount gives a pidfd on the mounted inode;
+ * open(O_RDWR) through the mount gives a pidfd on the mounted inode;
  * @alive: 1 held alive, 0 reaped, -1 unknown.
  */
 static void mnt_reopen(const char *target, unsigned long long want, pid_t pid, int alive)
@@ -1244,9 +1244,9 @@ static void mnt_reopen(const char *target, unsigned long long want, pid_t pid, i
 		fail(K_MOUNT, "stat(%s): st_ino %llu, the pidfd's is %llu", target, ino2, want);
 
 	pin_begin();
-	fd = open(target, O_RDONLY | O_CLOEXEC);
+	fd = open(target, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
-		efail(K_MOUNT, "open(%s, O_RDONLY) of a pidfd mount (pid %d): %s", target, pid,
+		efail(K_MOUNT, "open(%s, O_RDWR) of a pidfd mount (pid %d): %s", target, pid,
 		      strerror(errno));
 		pin_end();
 		return;
@@ -1335,7 +1335,7 @@ static void mnt_cycle(unsigned long long *rs)
 	if (rnd(rs, 2)) {
 		/* Detach with a file open through the mount. */
 		pin_begin();
-		fd = open(f, O_RDONLY | O_CLOEXEC);
+		fd = open(f, O_RDWR | O_CLOEXEC);
 		if (fd < 0) {
 			efail(K_MOUNT, "open(%s): %s", f, strerror(errno));
 			pin_end();
