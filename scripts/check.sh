@@ -15,8 +15,12 @@ S=$TOP/scripts
 
 gate "base tree" "$S/base.sh"
 gate "apply series" "$S/apply.sh"
-gate "round trip: make export reproduces patches/ and series" \
-	bash -c '"$1"/export.sh && git -C "$2" diff --exit-code --stat -- patches series' _ "$S" "$TOP"
+rt="round trip: make export reproduces patches/ and series"
+if [ "$GATE_RC" -eq 0 ]; then
+	gate "$rt" "$S/round-trip.sh"
+else
+	printf '%s\tfail\tblocked: the series did not apply\n' "$rt" >>"$CASES"
+fi
 gate "checkpatch --strict on every patch" "$S/checkpatch.sh"
 gate "cover letter: its benchmark table matches the run it names" python3 "$S/cover-check.py"
 
