@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build every prefix of the series (each commit base..HEAD of build/linux) for configuration
-# NAME in its own object directory. A patch touching only Documentation/ or tools/ is not
-# built (nothing in the kernel changes). Fails naming the first patch that does not build.
+# NAME in its own object directory. A patch touching only Documentation/, tools/ or
+# MAINTAINERS is not built (nothing in the kernel changes). Fails naming the first patch
+# that does not build.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -20,9 +21,10 @@ for c in "${commits[@]}"; do
 	k=$((k + 1))
 	subject=$(git -C "$KTREE" log -1 --format=%s "$c")
 	case_name="bisect $name: patch $k/$n $subject"
-	if ! git -C "$KTREE" diff-tree --no-commit-id --name-only -r "$c" | grep -qvE '^(Documentation|tools)/'; then
-		log "bisect: patch $k/$n touches only Documentation/ or tools/: not built"
-		printf '%s\tskip\tonly Documentation/ or tools/\n' "$case_name" >>"$CASES"
+	if ! git -C "$KTREE" diff-tree --no-commit-id --name-only -r "$c" |
+		grep -qvE '^(Documentation|tools)/|^MAINTAINERS$'; then
+		log "bisect: patch $k/$n touches only Documentation/, tools/ or MAINTAINERS: not built"
+		printf '%s\tskip\tonly Documentation/, tools/ or MAINTAINERS\n' "$case_name" >>"$CASES"
 		continue
 	fi
 	git -C "$KTREE" checkout -q --detach "$c"
