@@ -24,7 +24,7 @@ import sys
 SCHEMA = 1
 KERNELS = ('base', 'series', 'peer')
 RATIOS = (('series/base', 'series', 'base'), ('series/peer', 'series', 'peer'))
-WORKLOAD_ORDER = ('1', '2', '3', '4', '5', '6', '7a', '7b')
+WORKLOAD_ORDER = ('1', '2', '3', '4', '5', '6', '7a', '7b', '8', '9')
 
 # metric -> (unit, how to format).  Metrics taken as they are from result lines;
 # "slab_bytes_per_op" is derived (slab_kb_added * 1024 / n).
@@ -65,6 +65,8 @@ TABLE_ROWS = (
     ('6', 'aggregate_ns_per_op', 'ns/pair (aggr.)'),
     ('7a', 'ns_per_op', 'ns/pair'),
     ('7b', 'ns_per_op', 'ns/pair'),
+    ('8', 'ns_per_op', 'ns/pair'),
+    ('9', 'ns_per_op', 'ns/cycle'),
 )
 
 # Targets: (id, workload, metric, kind, limit, text)
@@ -95,6 +97,10 @@ TARGETS = (
      'open /proc/self/ns/mnt: series <= 1.02x base'),
     ('T6-peer', '6', 'ns_per_op', 'series/peer', 1.0,
      'two threads pidfd_open+close: series <= 1.0x peer'),
+    ('T8-base', '8', 'ns_per_op', 'series/base', 1.0,
+     'nsfs open+close churn: series <= 1.00x base'),
+    ('T9-base', '9', 'ns_per_op', 'series/base', 1.01,
+     'fork+exit+waitpid without a pidfd: series <= 1.01x base'),
 )
 
 

@@ -18,6 +18,9 @@
  *  6   workload 3 in two threads at once, on the same pid
  *  7a  dup() + close(), a floor for workload 3
  *  7b  eventfd() + close(), an anon_inode file, the other floor for 3
+ *  8   open() + close() of each namespace file of /proc/self/ns in
+ *      turn: an nsfs dentry made and freed per open
+ *  9   fork() + exit + waitpid(), no pidfd: what every process pays
  *
  * Before each repetition of each workload: sync(), then
  * "echo 2 > /proc/sys/vm/drop_caches" (unless -D), then a short warm-up of
@@ -69,11 +72,11 @@ struct counters {
 	long slab_kb;
 };
 
-enum wl_id { W1, W2, W3, W4, W5, W6, W7A, W7B, NR_WL };
+enum wl_id { W1, W2, W3, W4, W5, W6, W7A, W7B, W8, W9, NR_WL };
 
 struct workload {
-	const char *id;		/* "1".."6", "7a", "7b" */
-	int number;		/* 1..7 */
+	const char *id;		/* "1".."6", "7a", "7b", "8", "9" */
+	int number;		/* 1..9 */
 	const char *variant;	/* NULL, or "dup"/"eventfd" for 7 */
 	const char *name;
 };
@@ -87,6 +90,8 @@ static const struct workload workloads[NR_WL] = {
 	[W6]  = { "6",  6, NULL, "pidfd_open+close one pid, two threads" },
 	[W7A] = { "7a", 7, "dup", "dup+close (floor)" },
 	[W7B] = { "7b", 7, "eventfd", "eventfd+close (floor)" },
+	[W8]  = { "8",  8, NULL, "open+close /proc/self/ns/* in turn" },
+	[W9]  = { "9",  9, NULL, "fork+exit+waitpid, no pidfd" },
 };
 
 static struct {
@@ -360,12 +365,21 @@ static long warmup_count(long loops)
 	return w < 1 ? 1 : w;
 }
 
+/* One operation; closes what it returns, if it returns an fd. */
+static void op_close(int (*op)(void))
+{
+	int fd = op();
+
+	if (fd >= 0)
+		xclose(fd);
+}
+
 static void warm_up(int (*op)(void), long loops)
 {
 	long i, w = warmup_count(loops);
 
 	for (i = 0; i < w; i++)
-		xclose(op());
+		op_close(op);
 }
 
 /* ---- result lines ---- */
@@ -505,7 +519,7 @@ static void wl_pairs(const struct workload *wl, int rep, int (*op)(void),
 	warm_up(op, loops);
 	t0 = now_ns();
 	for (i = 0; i < loops; i++)
-		xclose(op());
+		op_close(op);
 	elapsed = now_ns() - t0;
 
 	result_begin(&j, wl, rep, loops);
@@ -615,6 +629,65 @@ static int clone_cycle(void)
 	return pidfd;
 }
 
+/* ---- workload 8: each namespace file in turn, opened and closed ---- */
+
+static const char *const ns_names[] = {
+	"mnt", "net", "uts", "ipc", "pid", "user", "cgroup", "time",
+};
+static char ns_paths[sizeof(ns_names) / sizeof(ns_names[0])][32];
+static unsigned int nr_ns_paths;
+
+/* The namespace files this kernel has: the set workload 8 cycles through. */
+static void find_ns_paths(void)
+{
+	unsigned int i;
+	int fd;
+
+	for (i = 0; i < sizeof(ns_names) / sizeof(ns_names[0]); i++) {
+		snprintf(ns_paths[nr_ns_paths], sizeof(ns_paths[0]),
+			 "/proc/self/ns/%s", ns_names[i]);
+		fd = open(ns_paths[nr_ns_paths], O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		xclose(fd);
+		nr_ns_paths++;
+	}
+	if (!nr_ns_paths)
+		die("open /proc/self/ns/*", ENOENT);
+}
+
+static int open_ns_next(void)
+{
+	static unsigned int next;
+	const char *path = ns_paths[next++ % nr_ns_paths];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		die(path, errno);
+	return fd;
+}
+
+/* ---- workload 9: fork + exit + waitpid, no pidfd ---- */
+
+static int fork_cycle(void)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		die("fork", errno);
+	if (pid == 0)
+		_exit(0);
+	while (waitpid(pid, &status, 0) != pid) {
+		if (errno != EINTR)
+			die("waitpid", errno);
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		die_msg("waitpid returned a wrong status");
+	return -1;
+}
+
 /* ---- workload 6: workload 3 in two threads ---- */
 
 #define NR_THREADS 2
@@ -719,12 +792,12 @@ static void print_usage(FILE *f, const char *prog)
 		"  -r REPS      repetitions of each workload (default %d)\n"
 		"  -n COUNT     fds kept open by workloads 1 and 2 (default %d)\n"
 		"  -c CHILDREN  live children of workload 4 (default %d)\n"
-		"  -l LOOPS     loops of workloads 3, 6, 7a, 7b (default %d);\n"
-		"               workload 5 runs LOOPS/%d clone cycles\n"
-		"  -l W=LOOPS   loops of workload W only (3, 5, 6, 7, 7a, 7b)\n"
+		"  -l LOOPS     loops of workloads 3, 6, 7a, 7b, 8 (default %d);\n"
+		"               workloads 5 and 9 run LOOPS/%d process cycles\n"
+		"  -l W=LOOPS   loops of workload W only (3, 5, 6, 7, 7a, 7b, 8, 9)\n"
 		"  -k LABEL     kernel label copied into every line (base,\n"
 		"               series or peer for bench-report.py)\n"
-		"  -w LIST      workloads to run, comma-separated: 1,2,3,4,5,6,7\n"
+		"  -w LIST      workloads to run, comma-separated: 1,2,...,9\n"
 		"               (7 = 7a and 7b; default all)\n"
 		"  -D           do not drop caches (dentries and inodes) before\n"
 		"               each rep and after closing\n"
@@ -777,7 +850,9 @@ static void parse_loops(const char *arg, const char *prog)
 		cfg.loops[W6] = v;
 		cfg.loops[W7A] = v;
 		cfg.loops[W7B] = v;
+		cfg.loops[W8] = v;
 		cfg.loops[W5] = v / CLONE_LOOP_DIV ? v / CLONE_LOOP_DIV : 1;
+		cfg.loops[W9] = cfg.loops[W5];
 		return;
 	}
 	if ((size_t)(eq - arg) >= sizeof(w))
@@ -936,9 +1011,10 @@ static void print_meta(void)
 	json_long(&j, "count", cfg.count);
 	json_long(&j, "children", cfg.children);
 	json_key(&j, "loops");
-	json_raw(&j, "{\"3\":%ld,\"5\":%ld,\"6\":%ld,\"7a\":%ld,\"7b\":%ld}",
+	json_raw(&j,
+		 "{\"3\":%ld,\"5\":%ld,\"6\":%ld,\"7a\":%ld,\"7b\":%ld,\"8\":%ld,\"9\":%ld}",
 		 cfg.loops[W3], cfg.loops[W5], cfg.loops[W6], cfg.loops[W7A],
-		 cfg.loops[W7B]);
+		 cfg.loops[W7B], cfg.loops[W8], cfg.loops[W9]);
 	json_key(&j, "workloads");
 	json_raw(&j, "[");
 	for (i = 0; i < NR_WL; i++) {
@@ -982,6 +1058,8 @@ static void setup(void)
 	if (pipe2(p, O_CLOEXEC))
 		die("pipe2", errno);
 	pipe_fd = p[0];
+	if (cfg.want[W8])
+		find_ns_paths();
 }
 
 int main(int argc, char **argv)
@@ -999,6 +1077,8 @@ int main(int argc, char **argv)
 	cfg.loops[W6] = DEFAULT_LOOPS;
 	cfg.loops[W7A] = DEFAULT_LOOPS;
 	cfg.loops[W7B] = DEFAULT_LOOPS;
+	cfg.loops[W8] = DEFAULT_LOOPS;
+	cfg.loops[W9] = DEFAULT_LOOPS / CLONE_LOOP_DIV;
 	for (i = 0; i < NR_WL; i++)
 		cfg.want[i] = true;
 
@@ -1078,6 +1158,12 @@ int main(int argc, char **argv)
 			case W7B:
 				wl_pairs(wl, rep, new_eventfd,
 					 cfg.loops[W7B]);
+				break;
+			case W8:
+				wl_pairs(wl, rep, open_ns_next, cfg.loops[W8]);
+				break;
+			case W9:
+				wl_pairs(wl, rep, fork_cycle, cfg.loops[W9]);
 				break;
 			}
 			fprintf(stderr,
