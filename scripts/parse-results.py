@@ -42,6 +42,12 @@ class Frame:
     """Results and plans seen at one indentation depth, awaiting their parent."""
     def __init__(self, depth):
         self.depth, self.results, self.plans = depth, [], []
+        self.dropped = []   # failures of a copy that a repeated plan started over
+
+    def merged(self):
+        """The results, plus each dropped failure the later copy does not report."""
+        failing = {r.desc for r in self.results if not r.ok}
+        return self.results + [r for r in self.dropped if r.desc not in failing]
 
 
 def split_depth(line):
@@ -82,14 +88,16 @@ def parse(lines):
             if depth > 0 and frame.plans:
                 # A nested block that starts over: a child forked with unflushed
                 # stdio repeats the parent's buffer (6.1's pidfd_test does).
-                # The later copy is complete; count it once.
+                # The later copy is complete; count it once, but keep what failed
+                # in the earlier one unless the later copy reports it too.
+                frame.dropped += [r for r in frame.results if not r.ok]
                 frame.results, frame.plans = [], []
             frame.plans.append((int(m[1]), clean(m[2] or '')))
         elif m := RESULT.match(body):
             kids = Frame(depth + 1)             # the nested block just above, if any
             while stack[-1].depth > depth:
                 kids = stack.pop()
-            frame_at(depth).results.append(Node(not m[1], m[2], m[3] or '', kids.results, kids.plans,
+            frame_at(depth).results.append(Node(not m[1], m[2], m[3] or '', kids.merged(), kids.plans,
                                                 harness_name.pop('last', None)))
         elif m := HARNESS_DONE.match(body):
             # kselftest_harness.h prints "ok N # SKIP reason" without the test's

@@ -30,14 +30,27 @@ KINDS = [(kind, re.compile(pat)) for kind, pat in [
     ('DEBUG_OBJECTS', r'ODEBUG: .*\(active state'),
     ('UBSAN', r'UBSAN: '),
     ('panic', r'Kernel panic - not syncing'),
-    ('Oops', r'Oops: |Internal error: Oops|general protection fault|Unable to handle kernel '),
-    ('BUG', r'BUG: |kernel BUG at '),
+    ('Oops', r'Oops: |Internal error: Oops|general protection fault|Unable to handle kernel '
+             r'|divide error: |invalid opcode: |stack segment: |double fault: '),
+    # "BUG kmalloc-64 (Not tainted): Object already free": SLUB's consistency checks.
+    ('BUG', r'BUG: |kernel BUG at |BUG [\w.:-]+ \([^)]*\): '),
     ('WARNING', r'WARNING:'),
+    # Not splats, but their stack dumps are theirs: the fault-injection campaign makes
+    # allocations fail on purpose (warn_alloc() dumps the stack of a failure without
+    # __GFP_NOWARN), and a verbose fault attribute dumps its own.
+    (None, r'\S+: page allocation failure: |FAULT_INJECTION: forcing a failure'),
+    # Backstop: a stack dump that none of the headers above introduced (dump_stack()).
+    ('stack dump', r'Call Trace:$'),
 ]]
 # (current kind, new kind) pairs that belong to one report rather than starting a new one.
 SAME_REPORT = {('BUG', 'Oops'), ('DEBUG_OBJECTS', 'WARNING')}
 MAX_LINES = 60
 MAX_GAP = 2.0   # seconds between timestamped lines of one report
+# selftests/init brackets the boot-time kmemleak scans with these two lines; between them the
+# scans' own summary line is expected (what they find is counted and cleared there) and is
+# the one line not reported. Everything else in that window is.
+BOOT_SCAN = ('harness: kmemleak boot scan begin', 'harness: kmemleak boot scan end')
+BOOT_SCAN_SUMMARY = re.compile(r'kmemleak: \d+ new suspected memory leaks')
 
 
 def split(raw):
@@ -51,9 +64,10 @@ def split(raw):
 
 
 def classify(msg):
+    """The kind of report this line starts: None for none, '' for one that is not a splat."""
     if TEST_OUTPUT.match(msg):
         return None
-    return next((kind for kind, pat in KINDS if pat.match(msg)), None)
+    return next((kind or '' for kind, pat in KINDS if pat.match(msg)), None)
 
 
 def outside(cur, line, ts, msg):
@@ -69,13 +83,23 @@ def outside(cur, line, ts, msg):
 
 def scan(raw_lines):
     """Return splats as dicts: kind, lineno (1-based), msg, idx (0-based line indexes)."""
-    splats, cur = [], None
+    splats, cur, boot_scan = [], None, False
     for i, raw in enumerate(raw_lines):
         line, ts, msg = split(raw)
+        if BOOT_SCAN[0] in msg or BOOT_SCAN[1] in msg:
+            boot_scan = BOOT_SCAN[0] in msg
+            continue
         kind = classify(msg)
+        if boot_scan and kind == 'kmemleak' and BOOT_SCAN_SUMMARY.match(msg):
+            continue
         if cur:
-            starts_new = kind and (cur['kind'], kind) not in SAME_REPORT \
-                and not msg.startswith('INFO: lockdep is turned off')
+            # A report's own stack dump is part of it; a second one is another report.
+            if kind == 'stack dump':
+                starts_new = cur['traces'] > 0
+                cur['traces'] += 1
+            else:
+                starts_new = kind and (cur['kind'], kind) not in SAME_REPORT \
+                    and not msg.startswith('INFO: lockdep is turned off')
             if starts_new or outside(cur, line, ts, msg):
                 cur = None
             else:
@@ -84,9 +108,11 @@ def scan(raw_lines):
                 if '---[ end ' in msg or re.fullmatch(r'={20,}', msg.strip()):
                     cur = None      # "---[ end trace ... ]---" or a KASAN/UBSAN closing rule
                 continue
-        if kind:
-            cur = {'kind': kind, 'lineno': i + 1, 'msg': msg, 'idx': [i], 'ts': ts}
-            splats.append(cur)
+        if kind is not None:
+            cur = {'kind': kind, 'lineno': i + 1, 'msg': msg, 'idx': [i], 'ts': ts,
+                   'traces': int(kind == 'stack dump')}
+            if kind:
+                splats.append(cur)
     return splats
 
 

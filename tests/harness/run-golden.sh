@@ -58,6 +58,10 @@ for dir in "$here"/splat/*/; do
     (cd "$dir" && python3 "$scripts/splat-check.py" console.log) > "$tmp/out" 2>&1 || rc=$?
     : > "$tmp/diff"
     [ "$rc" = "$(cat "$dir/expected.rc")" ] || problems+=("exit $rc, expected $(cat "$dir/expected.rc")")
+    # Substring checks alone would let an extra, spurious report through: every case pins
+    # the summary line, which carries the count.
+    grep -q '^splat-check: ' "$dir/expected.txt" 2>/dev/null ||
+        problems+=("expected.txt does not pin the 'splat-check:' summary line")
     if [ -f "$dir/expected.txt" ]; then
         while IFS= read -r want || [ -n "$want" ]; do
             [ -z "$want" ] || grep -qF -- "$want" "$tmp/out" || echo "missing: $want" >> "$tmp/diff"
