@@ -9,13 +9,16 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 usage() {
-	echo "usage: $0 [-R ROUNDS] [-r REPS] [-a PROGRAM_ARGS] [-s]"
-	echo "  defaults: 3 rounds x 5 repetitions; -s: smoke run (1 round, 1 repetition, small counts)"
+	echo "usage: $0 [-R ROUNDS] [-r REPS] [-a PROGRAM_ARGS] [-m icount|wall] [-s]"
+	echo "  defaults: 3 rounds x 5 repetitions, -m icount; -s: smoke run (1 round, 1 repetition,"
+	echo "  small counts). icount: one vCPU counting instructions (1 guest ns = 1 instruction),"
+	echo "  the same figures on every run; wall: two vCPUs and the host's time (Documentation/bench.md)"
 }
-rounds=3 reps=5 pargs="" smoke=0
-while getopts hR:r:a:s o; do
+rounds=3 reps=5 pargs="" smoke=0 mode=icount
+while getopts hR:r:a:m:s o; do
 	case $o in
 	h) usage; exit 0 ;;
+	m) mode=$OPTARG ;;
 	R) rounds=$OPTARG ;;
 	r) reps=$OPTARG ;;
 	a) pargs=$OPTARG ;;
@@ -25,8 +28,10 @@ while getopts hR:r:a:s o; do
 done
 case $rounds$reps in *[!0-9]*) usage >&2; die "bench: -R and -r take whole numbers" ;; esac
 [ "$rounds" -ge 1 ] && [ "$reps" -ge 1 ] || die "bench: -R and -r must be at least 1"
+case $mode in icount) bootmode=(-I) ;; wall) bootmode=() ;; *) usage >&2; die "bench: -m takes icount or wall" ;; esac
 out=$BUILD/bench
-[ "$smoke" = 1 ] && out=$BUILD/bench-smoke
+[ "$mode" = wall ] && out=$BUILD/bench-wall
+[ "$smoke" = 1 ] && out=$out-smoke
 git -C "$KTREE" rev-parse -q --verify base >/dev/null || die "bench: no tree in $KTREE (run make tree)"
 [ -z "$(git -C "$KTREE" status --porcelain --untracked-files=no)" ] ||
 	die "bench: $KTREE has uncommitted changes"
@@ -71,7 +76,7 @@ for ((r = 1; r <= rounds; r++)); do
 		run=bench-$k-$r
 		log "bench: round $r/$rounds: $k"
 		why=""
-		if ! timed "bench: boot $k round $r" "$TOP/scripts/boot.sh" -t 5400 -a "bench.args=$args" \
+		if ! timed "bench: boot $k round $r" "$TOP/scripts/boot.sh" "${bootmode[@]}" -t 5400 -a "bench.args=$args" \
 			-i "$out/bench.cpio.gz" -k "$BUILD/obj/${cfg[$k]}/arch/x86/boot/bzImage" \
 			"${cfg[$k]}" "$run"; then
 			why="boot failed; see build/results/$run"
@@ -117,12 +122,15 @@ kernels['base']['source'] = 'Debian linux-source-6.1 $(base_version)'
 kernels['series']['source'] = 'Debian linux-source-6.1 $(base_version) + series $("$TOP/scripts/series-hash.sh")'
 kernels['peer']['source'] = 'Debian linux-source-6.12 $(dpkg-query -W -f='${Version}' linux-source-6.12)'
 meta = {'kernels': kernels, 'qemu': open('$BUILD/results/$first_run/qemu.cmd').read().strip(),
-        'rounds': $rounds, 'reps_per_boot': $reps, 'program_args': '$pargs',
+        'rounds': $rounds, 'reps_per_boot': $reps, 'program_args': '$pargs', 'mode': '$mode',
+        'clock': ('guest CLOCK_MONOTONIC under -icount shift=0,sleep=off: 1 ns = 1 instruction'
+                  if '$mode' == 'icount' else 'guest CLOCK_MONOTONIC, wall time under TCG'),
         'fragments': 'kernel-config: qemu selftests (all three; the series adds pidino, a boot-parameter test option)',
         'failed_boots': [l for l in open(sys.argv[2]).read().splitlines() if l]}
 json.dump(meta, open(sys.argv[1], 'w'), indent=1)
 EOF
 run_id="$(date -u +%Y%m%dT%H%M%SZ)-series-$("$TOP/scripts/series-hash.sh")"
+[ "$mode" = wall ] && run_id="wall-$run_id"
 [ "$smoke" = 1 ] && run_id="smoke-$run_id"
 python3 "$TOP/scripts/bench-report.py" --run-id "$run_id" --meta "$out/meta.json" "$out" "${logs[@]}"
 log "bench: run $run_id: $out/results.json, $out/table.txt, $out/dentries.png, $out/nsop.png"

@@ -8,15 +8,18 @@ set -euo pipefail
 
 usage() {
 	cat <<-U
-	usage: $0 [-t SECONDS] [-a APPEND] [-i INITRAMFS] [-k IMAGE] NAME RUN
+	usage: $0 [-t SECONDS] [-a APPEND] [-i INITRAMFS] [-k IMAGE] [-I] NAME RUN
 	  NAME: configuration (kernel from build/obj/NAME, initramfs from build/initramfs/NAME)
 	  RUN:  results directory name under build/results/
+	  -I:   count instructions: one vCPU, -icount shift=0,sleep=off (the guest clock
+	        advances 1 ns per instruction executed, whatever the host does)
 	U
 }
-limit=900 append="" initrd="" image=""
-while getopts ht:a:i:k: o; do
+limit=900 append="" initrd="" image="" icount=0
+while getopts ht:a:i:k:I o; do
 	case $o in
 	h) usage; exit 0 ;;
+	I) icount=1 ;;
 	t) limit=$OPTARG ;;
 	a) append=$OPTARG ;;
 	i) initrd=$OPTARG ;;
@@ -42,7 +45,10 @@ cpu=max
 # TCG's "max" CPU is AMD-flavoured; an i386 kernel then warns that the combination of
 # AMD processors is not suitable for SMP (amd_k7_smp_check). qemu32 is an Intel model.
 [ "$arch" = i386 ] && cpu=qemu32
-cmd=("$qemu" -machine pc -cpu "$cpu" -smp 2 -m 2048 -nographic -no-reboot -monitor none
+# Instruction counting needs one vCPU: with two, QEMU 7.2's icount guest did not boot.
+smp=(-smp 2)
+[ "$icount" = 1 ] && smp=(-smp 1 -icount shift=0,sleep=off)
+cmd=("$qemu" -machine pc -cpu "$cpu" "${smp[@]}" -m 2048 -nographic -no-reboot -monitor none
 	-kernel "$image" -initrd "$initrd"
 	-append "console=ttyS0 panic=-1 loglevel=7 $append"
 	-serial "file:$res/console.log" -serial "file:$res/results.log")
