@@ -39,6 +39,8 @@ initrd=${initrd:-$BUILD/initramfs/$name.cpio.gz}
 res=$BUILD/results/$run
 rm -rf "$res"
 mkdir -p "$res"
+# The base the kernel tree was made from, beside every result.
+git -C "$KTREE" log -1 --format=%s base >"$res/base" 2>/dev/null || echo "no harness base tree" >"$res/base"
 qemu=qemu-system-x86_64
 [ "$arch" = i386 ] && qemu=qemu-system-i386
 cpu=max

@@ -3,8 +3,9 @@
 # ccache). Every prefix of the series builds on x86_64, i386 and with CONFIG_PROC_FS=n;
 # coccicheck over the directories the series touches (findings base does not have fail);
 # the debug guest with the stress and failslab campaigns at full length; the base run
-# against the committed list of expected base failures. On success, records the series hash in build/gates-full/passed,
-# which `make mail` checks. Prints the case table and `N passed, N failed` like make check.
+# against the committed list of expected base failures. On success, records the stamp of what
+# passed (series, harness, installed base version: scripts/gates-stamp.sh) in
+# build/gates-full/passed, which `make mail` checks. Prints the case table and `N passed, N failed` like make check.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -14,6 +15,7 @@ export CASES=$out/cases.tsv TIMINGS=$out/timings.tsv
 rm -rf "$out"
 mkdir -p "$out"
 "$(dirname "$0")"/series-hash.sh >"$out/hash"
+"$(dirname "$0")"/gates-stamp.sh >"$out/stamp"
 start=$(date +%s)
 S=$TOP/scripts
 hash=$(cat "$out/hash")
@@ -76,8 +78,11 @@ fi
 
 rc=0
 "$S/summary.sh" "$CASES" "$TIMINGS" "$(($(date +%s) - start))" || rc=$?
-if [ "$rc" -eq 0 ] && [ "$("$S/series-hash.sh")" = "$hash" ]; then
-	printf '%s\t%s\n' "$hash" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$out/passed"
-	log "gates-full: passed on series $hash (recorded in $out/passed)"
+if [ "$rc" -eq 0 ] && [ "$("$S/gates-stamp.sh")" = "$(cat "$out/stamp")" ]; then
+	printf '%s\t%s\n' "$(cat "$out/stamp")" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$out/passed"
+	log "gates-full: passed on $(cat "$out/stamp") (recorded in $out/passed)"
+elif [ "$rc" -eq 0 ]; then
+	warn "gates-full: the series, the harness or the base changed during the run: not recorded as passed"
+	rc=1
 fi
 exit "$rc"

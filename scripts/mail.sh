@@ -34,12 +34,15 @@ python3 "$TOP/scripts/cover-check.py" >&2 ||
 hash=$("$TOP/scripts/series-hash.sh")
 prefix="RFC PATCH" note=""
 stamp=$BUILD/gates-full/passed
-if [ -f "$stamp" ] && [ "$(cut -f1 "$stamp")" = "$hash" ]; then
+if [ -f "$stamp" ] && [ "$(cut -f1 "$stamp")" = "$("$TOP/scripts/gates-stamp.sh")" ]; then
 	prefix=PATCH
-	log "mail: gates-full passed on this series ($hash, $(cut -f2 "$stamp")): [PATCH]"
+	log "mail: gates-full passed on this series, harness and base ($(cut -f1 "$stamp"), $(cut -f2 "$stamp")): [PATCH]"
 else
 	if [ -f "$BUILD/gates-full/cases.tsv" ] && [ "$(cat "$BUILD/gates-full/hash" 2>/dev/null)" = "$hash" ]; then
 		notrun=$(awk -F'\t' '$2 == "fail" && n++ < 20 { printf "  - %s\n", $1 }' "$BUILD/gates-full/cases.tsv")
+		if [ -z "$notrun" ] && [ -f "$stamp" ]; then
+			notrun="  - it passed on this series, but with another harness or base ($(cut -f1 "$stamp"))"
+		fi
 		[ -n "$notrun" ] || notrun="  - the run on this series did not finish"
 	elif [ -f "$BUILD/gates-full/hash" ]; then
 		notrun="  - the last gates-full run was on another version of the series"

@@ -10,6 +10,15 @@ echo
 echo "== Timing (seconds) =="
 awk -F'\t' '{ printf "  %6d  %s%s\n", $2, $1, ($3 != 0 ? "  (failed, rc " $3 ")" : "") }' "$timings" 2>/dev/null || true
 [ -n "$total" ] && printf '  %6d  total\n' "$total"
+# What the results rest on: the base tree the harness built, and the version asked for.
+. "$(dirname "$0")/lib.sh"
+tree_base=$(git -C "$KTREE" log -1 --format=%s base 2>/dev/null || echo "base: no tree")
+echo
+echo "== Base: ${tree_base#base: } (base.version $(base_version)) =="
+case $tree_base in
+*" $(base_version)") ;;
+*) echo "WARNING: the tree is not at base.version $(base_version): these results are not the committed base's" ;;
+esac
 echo
 echo "== Results =="
 awk -F'\t' '
