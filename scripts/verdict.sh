@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Judge a guest run in build/results/RUN: parse each reported section (TAP/KTAP) into cases,
 # scan the console for kernel splats. Appends rows "case<TAB>result<TAB>detail" to
-# build/results/RUN/cases.tsv and prints a table and `N passed, N failed, N skipped`.
+# build/results/RUN/cases.tsv and prints a table and `N passed, N failed, N skipped`. With
+# MANIFEST set, also checks the cases against that committed manifest (manifest-check.py).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -41,6 +42,15 @@ else
 	echo "verdict $run: kernel splat in the console:" >&2
 	sed 's/^/    /' "$res/splats.txt" >&2
 	rc=1
+fi
+# MANIFEST: the committed list of every case this run must report, and how (the gates set it;
+# a run of a few tests does not): a missing, unlisted or unexpectedly skipped case fails.
+if [ -n "${MANIFEST:-}" ]; then
+	python3 "$TOP/scripts/manifest-check.py" "$MANIFEST" "$res" >"$res/manifest.txt" 2>&1 || {
+		echo "verdict $run: the run does not match $MANIFEST:" >&2
+		sed 's/^/    /' "$res/manifest.txt" >&2
+		rc=1
+	}
 fi
 cat "$res/kselftests.table" 2>/dev/null | grep -v -E '^[0-9]+ passed, ' || true
 awk -F'\t' -v run="$run" '

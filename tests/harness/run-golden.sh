@@ -6,6 +6,7 @@
 #   optional expected.tsv (compared with the --tsv output).
 # splat/<case>/: console.log, expected.rc, optional expected.txt (each non-empty
 #   line must appear somewhere in the output).
+# manifest/<case>/: see below.
 # Scripts run inside the case directory, so file names in the output are relative.
 set -euo pipefail
 
@@ -71,6 +72,20 @@ for dir in "$here"/splat/*/; do
     if [ ${#problems[@]} -gt 0 ]; then head -n 20 "$tmp/out" | sed 's/^/got: /' >> "$tmp/diff"; fi
     detail=$(IFS=';'; echo "${problems[*]}")
     record splat "$name" "${detail//;/; }"
+done
+
+# manifest/<case>/: manifest.tsv, run/ (cases.tsv, sections), expected.txt (exact output),
+# expected.rc. The checker appends to cases.tsv: it runs on a copy.
+for dir in "$here"/manifest/*/; do
+    dir=${dir%/} name=$(basename "$dir") problems=()
+    rm -rf "$tmp/run" && cp -r "$dir/run" "$tmp/run"
+    rc=0
+    python3 "$scripts/manifest-check.py" "$dir/manifest.tsv" "$tmp/run" > "$tmp/out" 2>&1 || rc=$?
+    : > "$tmp/diff"
+    [ "$rc" = "$(cat "$dir/expected.rc")" ] || problems+=("exit $rc, expected $(cat "$dir/expected.rc")")
+    diff -u "$dir/expected.txt" "$tmp/out" >> "$tmp/diff" || problems+=("output differs")
+    detail=$(IFS=';'; echo "${problems[*]}")
+    record manifest "$name" "${detail//;/; }"
 done
 
 echo "$passed passed, $failed failed"
