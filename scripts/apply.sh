@@ -38,6 +38,7 @@ else
 	git -C "$tree" checkout -q -B series base
 fi
 
+mkdir -p "$BUILD" # am.log; without the directory every patch would look as if it failed
 n=0
 for p in "${patches[@]}"; do
 	n=$((n + 1))

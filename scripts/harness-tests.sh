@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The harness's own tests: golden cases for the result parser and the splat detector, and
 # end-to-end failure cases that must fail naming their cause: a patch that does not apply,
-# a guest that hangs, a planted WARNING. Boot cases use the kernel of configuration NAME.
+# uncommitted patches that must survive a failed apply and a refused export, a guest that
+# hangs, a planted WARNING. Boot cases use the kernel of configuration NAME.
 # HARNESS_DEMOS=1 adds the demos that rebuild kernels from build/linux (make gates-full runs
-# them): a broken middle patch that the bisect gate must name, and a kernel without
-# pidfs_exit() on which pidfs.released_at_reap must fail.
+# them): a broken middle patch that the bisect gate must name, and the mutants of
+# tests/harness/mutants.tsv, on which the named pidfs_test cases must fail.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -96,6 +97,7 @@ else
 	printf 'harness/golden-count\tfail\t%s rows for %s case directories\n' "$golden_rows" "$cases_on_disk" >>"$rows"
 fi
 record e2e/apply-failure case_apply
+record e2e/nothing-lost "$TOP/tests/harness/e2e/nothing-lost.sh" "$work/nothing-lost"
 if [ "$name" != - ]; then
 	[ -f "$BUILD/obj/$name/arch/x86/boot/bzImage" ] || die "harness-tests: no $name kernel (run: make build CONFIG=$name)"
 	record e2e/guest-hang case_hang
