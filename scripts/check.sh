@@ -81,4 +81,7 @@ if [ -n "$lane_c_pid" ]; then
 	grep -q '^harness/' "$CASES" || printf 'harness tests\tfail\tstopped before its cases\n' >>"$CASES"
 fi
 
+# The results as KCIDB v5 JSON, for labs and dashboards that ingest that (validated).
+gate "kcidb.json: this run's results in KCIDB v5, validated" \
+	"$S/kcidb.sh" "$CASES" "$TIMINGS" "$BUILD/check/kcidb.json" "check-$(date -u +%Y%m%dT%H%M%SZ)"
 "$S/summary.sh" "$CASES" "$TIMINGS" "$(($(date +%s) - start))"

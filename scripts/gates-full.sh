@@ -76,6 +76,9 @@ if [ ${#lanes[@]} -gt 0 ]; then
 	lane_check "$cocci_gate"
 fi
 
+# The results as KCIDB v5 JSON, for labs and dashboards that ingest that (validated).
+gate "kcidb.json: this run's results in KCIDB v5, validated" \
+	"$S/kcidb.sh" "$CASES" "$TIMINGS" "$BUILD/gates-full/kcidb.json" "gates-full-$(date -u +%Y%m%dT%H%M%SZ)"
 rc=0
 "$S/summary.sh" "$CASES" "$TIMINGS" "$(($(date +%s) - start))" || rc=$?
 if [ "$rc" -eq 0 ] && [ "$("$S/gates-stamp.sh")" = "$(cat "$out/stamp")" ]; then

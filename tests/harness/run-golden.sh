@@ -88,5 +88,26 @@ for dir in "$here"/manifest/*/; do
     record manifest "$name" "${detail//;/; }"
 done
 
+# kcidb/<case>/: either cases.tsv (+ timings.tsv), written with scripts/kcidb/write.py and
+# then validated, or a kcidb.json to validate; expected.rc, optional expected.txt (exact).
+for dir in "$here"/kcidb/*/; do
+    dir=${dir%/} name=$(basename "$dir") problems=() rc=0
+    if [ -f "$dir/cases.tsv" ]; then
+        timings=()
+        [ -f "$dir/timings.tsv" ] && timings=(--timings "$dir/timings.tsv")
+        python3 "$scripts/kcidb/write.py" --run-id "golden-$name" --cases "$dir/cases.tsv" "${timings[@]}" \
+            --top "$here/../.." --out "$tmp/kcidb.json" --configs x86_64 x86_64-debug i386 > "$tmp/out" 2>&1 || rc=$?
+        [ "$rc" -ne 0 ] || (cd "$tmp" && python3 "$scripts/kcidb/validate.py" kcidb.json) > "$tmp/out" 2>&1 || rc=$?
+    else
+        (cd "$dir" && python3 "$scripts/kcidb/validate.py" kcidb.json) > "$tmp/out" 2>&1 || rc=$?
+    fi
+    : > "$tmp/diff"
+    [ "$rc" = "$(cat "$dir/expected.rc")" ] || problems+=("exit $rc, expected $(cat "$dir/expected.rc")")
+    if [ -f "$dir/expected.txt" ]; then diff -u "$dir/expected.txt" "$tmp/out" >> "$tmp/diff" || problems+=("output differs"); fi
+    [ ${#problems[@]} -eq 0 ] || sed 's/^/got: /' "$tmp/out" >> "$tmp/diff"
+    detail=$(IFS=';'; echo "${problems[*]}")
+    record kcidb "$name" "${detail//;/; }"
+done
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
