@@ -2,6 +2,7 @@
 """Check a guest run's cases against its committed manifest.
 
 usage: manifest-check.py MANIFEST RUN_DIR
+       manifest-check.py --write RUN_DIR   (prints a manifest of what RUN_DIR reported)
 
 MANIFEST lines (tab-separated; '#' starts a comment line):
     CASE<TAB>pass                 the case must run and pass
@@ -40,7 +41,24 @@ def load_manifest(path):
     return exact, families
 
 
+def write(res):
+    """A manifest of the run as it is: review it before committing (every skip's reason is
+    the test's own; a family needs its '*' by hand)."""
+    run = os.path.basename(os.path.normpath(res))
+    print(f'# Cases of the {run} run: CASE<TAB>pass, or CASE<TAB>skip|fail<TAB>REASON.')
+    for line in open(os.path.join(res, 'cases.tsv')):
+        cols = line.rstrip('\n').split('\t')
+        if not cols[0].startswith(run + '/') or cols[0].startswith(run + '/manifest'):
+            continue
+        case, result = cols[0][len(run) + 1:], cols[1]
+        reason = cols[2] if len(cols) > 2 and cols[2] else 'as reported'
+        print(f'{case}\tpass' if result == 'pass' else f'{case}\t{result}\t{reason}')
+    return 0
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == '--write':
+        return write(sys.argv[2])
     if len(sys.argv) != 3 or sys.argv[1] in ('-h', '--help'):
         print(__doc__.strip().split('\n\n')[1])
         return 0 if len(sys.argv) == 2 else 2
