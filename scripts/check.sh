@@ -30,7 +30,9 @@ trap 'trap - INT TERM; kill -TERM 0' INT TERM
 # The x86 test kernel carries the debug options (kernel-config/debug.config). Timeouts x12:
 # the debug kernel is ~8x slower under TCG and shares the 2 cores with the builds below
 # (Documentation/gates.md). pidfs inode numbers start just below 2^32 so the run crosses it.
+# MANIFEST: every case the run must report and how (selftests/manifests/, manifest-check.py).
 debug_env=(TIMEOUT_MULT=12 BOOT_LIMIT=3000 APPEND="pidfs_ino_start=0xffffff00 harness.stress_secs=60"
+	MANIFEST="$TOP/selftests/manifests/x86_64-debug.tsv"
 	POST="$TOP/selftests/post-debug" POST_PROGS="stress failnth")
 debug_gate="x86_64-debug kernel in QEMU: kselftests, stress, failslab walk, kmemleak, splats"
 gate "x86_64-debug: build, kselftests, guest programs, initramfs" \
@@ -54,7 +56,8 @@ fi
 
 # The i386 kernel next (its kselftests are built from the tip), its guest in the background.
 # 32-bit: st_ino above 2^32 through stat64/statx, EOVERFLOW from the legacy stat().
-i386_env=(TIMEOUT_MULT=2 BOOT_LIMIT=1800 KSFT_TARGETS="pidfd nsfs pidfs" APPEND="pidfs_ino_start=0xffffff00")
+i386_env=(TIMEOUT_MULT=2 BOOT_LIMIT=1800 KSFT_TARGETS="pidfd nsfs pidfs" APPEND="pidfs_ino_start=0xffffff00"
+	MANIFEST="$TOP/selftests/manifests/i386.tsv")
 i386_gate="i386 kernel in QEMU (qemu-system-i386): pidfd, nsfs, pidfs kselftests"
 gate "i386: build, kselftests, initramfs" env "${i386_env[@]}" "$S/test-kernel.sh" --prepare i386
 lane_b_pid=""

@@ -33,6 +33,7 @@ trap 'trap - INT TERM; kill -TERM 0' INT TERM
 # coccicheck, which works in worktrees of its own and needs only the debug kernel's
 # generated headers.
 debug_env=(TIMEOUT_MULT=12 BOOT_LIMIT=7200 APPEND="pidfs_ino_start=0xffffff00 harness.stress_secs=600"
+	MANIFEST="$TOP/selftests/manifests/x86_64-debug.tsv"
 	POST="$TOP/selftests/post-debug" POST_PROGS="stress failnth")
 debug_gate="x86_64-debug kernel in QEMU: kselftests, stress 600 s, failslab walk, kmemleak, splats"
 cocci_gate="coccicheck over the touched directories vs base"
@@ -62,6 +63,7 @@ gate "x86_64 kernel in QEMU: kselftests" env TIMEOUT_MULT=2 APPEND="pidfs_ino_st
 	"$S/test-kernel.sh" x86_64
 add_run x86_64
 gate "i386 kernel in QEMU: pidfd, nsfs, pidfs kselftests" env TIMEOUT_MULT=2 KSFT_TARGETS="pidfd nsfs pidfs" \
+	MANIFEST="$TOP/selftests/manifests/i386.tsv" \
 	APPEND="pidfs_ino_start=0xffffff00" "$S/test-kernel.sh" i386
 add_run i386
 gate "base kernel runs the tip's kselftests: exactly the expected failures" \
