@@ -5,7 +5,7 @@
 # hangs, a planted WARNING. Boot cases use the kernel of configuration NAME.
 # HARNESS_DEMOS=1 adds the demos that rebuild kernels from build/linux (make gates-full runs
 # them): a broken middle patch that the bisect gate must name, and the mutants of
-# tests/harness/mutants.tsv, on which the named pidfs_test cases must fail.
+# tests/harness/mutants.tsv, on which the named pidfs kselftest cases must fail.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The tests can see the bugs they are named for: for each mutant of tests/harness/mutants.tsv
 # (default: all), a scratch branch of build/linux gets the mutant's one edit on top of the
-# tip, and that kernel boots with the tip's pidfs_test (inode numbers from just below 2^32,
-# as in the gates). The mutant's cases must fail and every other case must pass. The branch
+# tip, and that kernel boots with the tip's kselftest program the mutant names (inode numbers
+# from just below 2^32, as in the gates). The mutant's cases must fail and every other case
+# of the program must pass. The branch
 # is removed and the tip rebuilt afterwards (configuration x86_64).
 set -euo pipefail
 . "$(dirname "$0")/../../../scripts/lib.sh"
@@ -37,7 +38,7 @@ trap cleanup EXIT
 failed=0
 for m in "${want[@]}"; do
 	# Not IFS=tab: read would merge the empty replacement column with its neighbours.
-	IFS=$'\x1f' read -r _ file text repl cases < <(awk -F'\t' -v OFS=$'\x1f' -v m="$m" '!/^#/ && $1 == m { $1 = $1; print }' "$table")
+	IFS=$'\x1f' read -r _ file text repl prog cases < <(awk -F'\t' -v OFS=$'\x1f' -v m="$m" '!/^#/ && $1 == m { $1 = $1; print }' "$table")
 	run=e2e-mutant-$m
 	log "mutants: $m: $file"
 	git -C "$KTREE" checkout -q -f -B harness-mutant "$tip"
@@ -53,17 +54,17 @@ PY
 	"$TOP/scripts/build.sh" "$name" || die "mutants: $m: the kernel does not build"
 	rc=0
 	"$TOP/scripts/boot.sh" -t 1500 -i "$initramfs" -k "$BUILD/obj/$name/arch/x86/boot/bzImage" \
-		-a "harness.timeout_mult=2 harness.tests=pidfs:pidfs_test pidfs_ino_start=0xffffff00" \
+		-a "harness.timeout_mult=2 harness.tests=pidfs:$prog pidfs_ino_start=0xffffff00" \
 		"$name" "$run" || rc=$?
 	[ "$rc" -eq 0 ] || die "mutants: $m: the boot failed (rc $rc); see $BUILD/results/$run"
 	VERDICT_SECTIONS="guest-tools kselftests" "$TOP/scripts/verdict.sh" "$run" >/dev/null 2>&1 || true
 	results=$BUILD/results/$run/cases.tsv
 	[ -s "$results" ] || die "mutants: $m: no test results in $results"
-	# Rows: "<target>: pidfs: pidfs_test: <case>\t<result>..."
-	awk -F'\t' -v must="$cases" -v m="$m" '
+	# Rows: "<target>: pidfs: <program>: <case>\t<result>..."
+	awk -F'\t' -v must="$cases" -v m="$m" -v prog="pidfs: $prog: " '
 		BEGIN { n = split(must, c, ","); for (i = 1; i <= n; i++) want[c[i]] = 1 }
-		$1 ~ /pidfs: pidfs_test: / {
-			tc = $1; sub(/.*pidfs: pidfs_test: /, "", tc)
+		index($1, prog) {
+			tc = substr($1, index($1, prog) + length(prog))
 			seen[tc] = 1
 			if ((tc in want) && $2 != "fail") { printf "mutants: %s: %s did not fail (%s)\n", m, tc, $2; bad++ }
 			if (!(tc in want) && $2 != "pass") { printf "mutants: %s: %s: %s, not pass\n", m, tc, $2; bad++ }
@@ -72,9 +73,9 @@ PY
 			for (tc in want) if (!(tc in seen)) { printf "mutants: %s: %s did not run\n", m, tc; bad++ }
 			exit bad > 0
 		}' "$results" || { failed=$((failed + 1)); continue; }
-	echo "ok: mutant $m: ${cases//,/, } failed, the other pidfs_test cases passed"
+	echo "ok: mutant $m: ${cases//,/, } failed, the other $prog cases passed"
 	for tc in ${cases//,/ }; do
-		grep -m3 -o "${tc#pidfs.}:.*" "$BUILD/results/$run/results.clean" | sed 's/^/    /' || true
+		grep -m3 -o "${tc##*.}:.*" "$BUILD/results/$run/results.clean" | sed 's/^/    /' || true
 	done
 done
 [ "$failed" -eq 0 ] || die "mutants: $failed mutant(s) not seen by their tests"
