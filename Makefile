@@ -1,6 +1,6 @@
 # pidfs for Linux 6.1: the series (patches/, series) and the harness that proves it.
 #   make          base + series -> build -> boot in QEMU -> kselftests -> results table
-#   make check    everything CI runs; the last line is `N passed, N failed`
+#   make check    everything CI runs; the last line is `N passed, N failed, N skipped`
 # See README.md and Documentation/.
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -38,54 +38,63 @@ mail: tree
 bench: tree
 	$(S)/bench.sh
 
+#   make deps     install the Debian packages the harness needs (apt-get, as root)
 deps:
 	$(S)/deps.sh
 
+#   make base     unpack Debian's linux-source-6.1 (base.version) into build/linux, tag base
 base: deps
 	$(S)/base.sh
 
-# base + series -> build/linux (HEAD = last patch)
+#   make tree     base + series -> build/linux (HEAD = last patch)
 tree: base
 	$(S)/apply.sh
 
-# build/linux base..HEAD -> patches/ + series
+#   make export   build/linux base..HEAD -> patches/ + series (the cover letter is kept)
 export:
 	$(S)/export.sh
 
+#   make config   build/obj/CONFIG/.config from kernel-config/ (CONFIG=x86_64 by default)
 config:
 	$(S)/config.sh $(CONFIG)
 
+#   make build    build the CONFIG kernel in build/obj/CONFIG
 build:
 	$(S)/build.sh $(CONFIG)
 
-# the tree as it is (no re-apply): build, boot, run the kselftests
+#   make test     the tree as it is (no re-apply): build, boot, run the kselftests
 test:
 	$(S)/test-kernel.sh $(CONFIG)
 
+#   make harness-tests  the harness's own golden and end-to-end cases
 harness-tests:
 	$(S)/harness-tests.sh
 
-# checkpatch --strict on every patch; W=1, sparse, coccinelle findings vs base
+#   make lint     checkpatch --strict on every patch; W=1, sparse, coccinelle findings vs base
 lint:
 	$(S)/checkpatch.sh
 	$(S)/lint-delta.sh
 
-# the debug kernel (KASAN, lockdep, kmemleak, failslab...) with the stress and fault-injection
-# campaigns after the kselftests; TIMEOUT_MULT scales the runner's timeouts
+#   make debug    the debug kernel (KASAN, lockdep, kmemleak, failslab...) with the stress and
+#                 fault-injection campaigns after the kselftests; TIMEOUT_MULT scales timeouts
 debug:
 	env TIMEOUT_MULT=$${TIMEOUT_MULT:-8} APPEND="pidfs_ino_start=0xffffff00 $${APPEND:-}" \
 		POST=selftests/post-debug POST_PROGS="stress failnth" $(S)/test-kernel.sh x86_64-debug
 
-# the tip's kselftests on the unpatched base kernel (failures expected: they show the tests can fail)
+#   make base-run the tip's kselftests on the unpatched base kernel (the listed failures show
+#                 that the tests can fail)
 base-run:
 	$(S)/base-run.sh
 
-# every prefix of the series builds (vmlinux; CONFIG=x86_64|i386|noproc, default the lean one)
+#   make bisect   every prefix of the series builds (vmlinux; CONFIG=x86_64|i386|noproc,
+#                 default the lean one)
 bisect:
 	$(S)/bisect.sh $(if $(filter command line,$(origin CONFIG)),$(CONFIG))
 
+#   make help     this list
 help:
 	@sed -n 's/^#   //p' Makefile
 
+#   make clean    remove kernels, kselftests, initramfs and results (keeps build/linux)
 clean:
 	rm -rf build/obj build/ksft build/initramfs build/results

@@ -23,7 +23,7 @@ if [ "$have" != "$want" ]; then
 			****************************************************************************
 			WARNING: $pkg=$want (the version the series was made against) is no longer
 			in the archive; using $have instead. The series may still apply; if it
-			does not, rebase it (Documentation/developing.rst) and update base.version.
+			does not, rebase it (Documentation/developing.md) and update base.version.
 			****************************************************************************
 			MSG
 		fi

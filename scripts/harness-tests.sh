@@ -96,6 +96,19 @@ if [ "$golden_rows" -eq "$cases_on_disk" ]; then
 else
 	printf 'harness/golden-count\tfail\t%s rows for %s case directories\n' "$golden_rows" "$cases_on_disk" >>"$rows"
 fi
+case_make_help() {
+	# Every target of the Makefile's .PHONY line has a line in `make help`.
+	local help t missing=()
+	help=$(make -s -C "$TOP" help)
+	for t in $(sed -n '/^\.PHONY:/,/[^\\]$/p' "$TOP/Makefile" | tr -d '\\' | sed 's/^\.PHONY://'); do
+		[ "$t" = all ] && t=""
+		grep -qE "^make${t:+ $t}( |$)" <<<"$help" || missing+=("${t:-all}")
+	done
+	[ ${#missing[@]} -eq 0 ] || { echo "FAIL: make help lists no line for: ${missing[*]}" >&2; return 1; }
+	echo "ok: make help lists every .PHONY target"
+}
+
+record docs/make-help case_make_help
 record e2e/apply-failure case_apply
 record e2e/nothing-lost "$TOP/tests/harness/e2e/nothing-lost.sh" "$work/nothing-lost"
 if [ "$name" != - ]; then
