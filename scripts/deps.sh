@@ -27,17 +27,23 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 mkdir -p "$BUILD"
-log "deps: installing ${missing[*]}"
+log "deps: installing ${#missing[@]} package(s): ${missing[*]} (full output: $BUILD/apt.log)"
 export DEBIAN_FRONTEND=noninteractive
+: >"$BUILD/apt.log"
+# apt CMD...: run apt-get, keep all of its output in apt.log and show its progress (each
+# download, unpack and setup) as it happens. Returns apt-get's exit status.
+apt() {
+	apt-get "$@" 2>&1 | tee -a "$BUILD/apt.log" |
+		awk '/^(Get:|Unpacking |Setting up )/ { print "  apt: " $0; fflush() }'
+	return "${PIPESTATUS[0]}"
+}
 # A partial failure (one mirror index mid-sync) is not fatal: the install below decides.
-apt-get update -q >"$BUILD/apt.log" 2>&1 ||
-	warn "deps: apt-get update reported errors (see $BUILD/apt.log); trying the install"
-if ! apt-get install -y -q "${missing[@]}" >>"$BUILD/apt.log" 2>&1; then
+apt update -q || warn "deps: apt-get update reported errors (see $BUILD/apt.log); trying the install"
+if ! apt install -y -q "${missing[@]}"; then
 	# The exact linux-source-6.1 version may have left the archive: scripts/base.sh then
 	# takes the newest and says so.
 	rest=()
 	for p in "${missing[@]}"; do rest+=("${p%%=*}"); done
-	apt-get install -y -q "${rest[@]}" >>"$BUILD/apt.log" 2>&1 ||
-		die "deps: apt-get install failed; see $BUILD/apt.log"
+	apt install -y -q "${rest[@]}" || die "deps: apt-get install failed; see $BUILD/apt.log"
 fi
 log "deps: done"

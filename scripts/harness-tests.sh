@@ -111,6 +111,7 @@ case_make_help() {
 record docs/make-help case_make_help
 record e2e/apply-failure case_apply
 record e2e/nothing-lost "$TOP/tests/harness/e2e/nothing-lost.sh" "$work/nothing-lost"
+record e2e/deps-progress "$TOP/tests/harness/e2e/deps-progress.sh" "$work/deps-progress"
 if [ "$name" != - ]; then
 	[ -f "$BUILD/obj/$name/arch/x86/boot/bzImage" ] || die "harness-tests: no $name kernel (run: make build CONFIG=$name)"
 	record e2e/guest-hang case_hang
