@@ -2,9 +2,9 @@
 # The tests can see the bugs they are named for: for each mutant of tests/harness/mutants.tsv
 # (default: all), a scratch branch of build/linux gets the mutant's one edit on top of the
 # tip, and that kernel boots with the tip's kselftest program the mutant names (inode numbers
-# from just below 2^32, as in the gates). The mutant's cases must fail and every other case
-# of the program must pass. The branch
-# is removed and the tip rebuilt afterwards (configuration x86_64).
+# from just below 2^32, as in the gates). The mutant's cases must fail and no other case of
+# the program may fail (one that skips on the test kernels, its syscall not built, still
+# skips). The branch is removed and the tip rebuilt afterwards (configuration x86_64).
 set -euo pipefail
 . "$(dirname "$0")/../../../scripts/lib.sh"
 
@@ -67,13 +67,13 @@ PY
 			tc = substr($1, index($1, prog) + length(prog))
 			seen[tc] = 1
 			if ((tc in want) && $2 != "fail") { printf "mutants: %s: %s did not fail (%s)\n", m, tc, $2; bad++ }
-			if (!(tc in want) && $2 != "pass") { printf "mutants: %s: %s: %s, not pass\n", m, tc, $2; bad++ }
+			if (!(tc in want) && $2 == "fail") { printf "mutants: %s: %s failed as well\n", m, tc; bad++ }
 		}
 		END {
 			for (tc in want) if (!(tc in seen)) { printf "mutants: %s: %s did not run\n", m, tc; bad++ }
 			exit bad > 0
 		}' "$results" || { failed=$((failed + 1)); continue; }
-	echo "ok: mutant $m: ${cases//,/, } failed, the other $prog cases passed"
+	echo "ok: mutant $m: ${cases//,/, } failed, no other $prog case did"
 	for tc in ${cases//,/ }; do
 		grep -m3 -o "${tc##*.}:.*" "$BUILD/results/$run/results.clean" | sed 's/^/    /' || true
 	done
