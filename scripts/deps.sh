@@ -30,20 +30,20 @@ mkdir -p "$BUILD"
 log "deps: installing ${#missing[@]} package(s): ${missing[*]} (full output: $BUILD/apt.log)"
 export DEBIAN_FRONTEND=noninteractive
 : >"$BUILD/apt.log"
-# apt CMD...: run apt-get, keep all of its output in apt.log and show its progress (each
-# download, unpack and setup) as it happens. Returns apt-get's exit status.
-apt() {
+# apt_logged ARGS...: run apt-get ARGS, keep all of its output in apt.log and show its
+# progress (each download, unpack and setup) as it happens. Returns apt-get's exit status.
+apt_logged() {
 	apt-get "$@" 2>&1 | tee -a "$BUILD/apt.log" |
 		awk '/^(Get:|Unpacking |Setting up )/ { print "  apt: " $0; fflush() }'
 	return "${PIPESTATUS[0]}"
 }
 # A partial failure (one mirror index mid-sync) is not fatal: the install below decides.
-apt update -q || warn "deps: apt-get update reported errors (see $BUILD/apt.log); trying the install"
-if ! apt install -y -q "${missing[@]}"; then
+apt_logged update -q || warn "deps: apt-get update reported errors (see $BUILD/apt.log); trying the install"
+if ! apt_logged install -y -q "${missing[@]}"; then
 	# The exact linux-source-6.1 version may have left the archive: scripts/base.sh then
 	# takes the newest and says so.
 	rest=()
 	for p in "${missing[@]}"; do rest+=("${p%%=*}"); done
-	apt install -y -q "${rest[@]}" || die "deps: apt-get install failed; see $BUILD/apt.log"
+	apt_logged install -y -q "${rest[@]}" || die "deps: apt-get install failed; see $BUILD/apt.log"
 fi
 log "deps: done"
