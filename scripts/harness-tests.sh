@@ -108,7 +108,23 @@ case_make_help() {
 	echo "ok: make help lists every .PHONY target"
 }
 
+case_ksft_config() {
+	# A configuration that lacks an option a kselftest target asks for fails the check,
+	# naming the option and the target; with the option set it passes.
+	local t=$work/ksft-config
+	mkdir -p "$t/tree/tools/testing/selftests/demo" "$t/obj/demo"
+	printf 'CONFIG_DEMO_A=y\nCONFIG_DEMO_B=y\n' >"$t/tree/tools/testing/selftests/demo/config"
+	printf 'CONFIG_DEMO_A=y\n# CONFIG_DEMO_B is not set\n' >"$t/obj/demo/.config"
+	expect_fail ksft-config 'target demo wants CONFIG_DEMO_B=y' \
+		env KTREE="$t/tree" BUILD="$t" KSFT_TARGETS=demo \
+		"$TOP/scripts/ksft-config-check.sh" demo || return 1
+	echo CONFIG_DEMO_B=y >>"$t/obj/demo/.config"
+	env KTREE="$t/tree" BUILD="$t" KSFT_TARGETS=demo "$TOP/scripts/ksft-config-check.sh" demo ||
+		{ echo "FAIL: ksft-config: a complete configuration was refused" >&2; return 1; }
+}
+
 record docs/make-help case_make_help
+record e2e/ksft-config-missing-option case_ksft_config
 record e2e/apply-failure case_apply
 record e2e/nothing-lost "$TOP/tests/harness/e2e/nothing-lost.sh" "$work/nothing-lost"
 record e2e/deps-progress "$TOP/tests/harness/e2e/deps-progress.sh" "$work/deps-progress"

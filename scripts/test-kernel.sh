@@ -38,6 +38,7 @@ if [ "$steps" = run ]; then
 fi
 rm -f "$BUILD/initramfs/$name.cpio.gz" "$expect"
 timed "build $name" "$TOP/scripts/build.sh" "$name"
+timed "ksft-config $name" "$TOP/scripts/ksft-config-check.sh" "$name"
 timed "kselftests $name" "$TOP/scripts/kselftests.sh" "$name"
 extra=()
 if [ -n "${POST:-}" ]; then
