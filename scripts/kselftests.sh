@@ -21,8 +21,7 @@ while read -r t; do
 	else
 		log "kselftests: target '$t' is not in this tree; not run"
 	fi
-done < <(if [ -n "${KSFT_TARGETS:-}" ]; then printf '%s\n' $KSFT_TARGETS; else
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/selftests/targets"; fi)
+done < <(ksft_targets)
 
 run_logged "$obj/headers.log" kmake "$name" headers_install ||
 	die "kselftests $name: headers_install failed"

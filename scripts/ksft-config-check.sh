@@ -15,13 +15,8 @@ config=$BUILD/obj/$name/.config
 allow=$TOP/selftests/ksft-config-allow.tsv
 [ -f "$config" ] || die "ksft-config-check $name: no $config (configure and build it first)"
 
-if [ -n "${KSFT_TARGETS:-}" ]; then
-	targets=$KSFT_TARGETS
-else
-	targets=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/selftests/targets")
-fi
 bad=0 checked=0
-for t in $targets; do
+for t in $(ksft_targets); do
 	frag=$KTREE/tools/testing/selftests/$t/config
 	[ -f "$frag" ] || continue
 	while IFS= read -r line; do

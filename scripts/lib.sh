@@ -95,6 +95,14 @@ normalize_findings() {
 
 # Arch of a config name.
 config_arch() { case $1 in i386*) echo i386 ;; *) echo x86_64 ;; esac; }
+# The kselftest targets a guest runs, one per line: $KSFT_TARGETS, else selftests/targets.
+ksft_targets() {
+	if [ -n "${KSFT_TARGETS:-}" ]; then
+		printf '%s\n' $KSFT_TARGETS
+	else
+		sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/selftests/targets"
+	fi
+}
 
 # gate NAME CMD...: run CMD as one case of `make check`: time it, record
 # "NAME<TAB>pass|fail<TAB>detail" in $CASES, never abort the caller; GATE_RC holds CMD's status.
