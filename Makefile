@@ -13,8 +13,12 @@ ifneq ($(KSRC),)
 export KTREE := $(abspath $(KSRC))
 export BUILD := $(CURDIR)/build/ksrc
 TREE_STEP = $(S)/apply.sh -k "$(KTREE)"
+TREE_READY = true
 else
 TREE_STEP = $(S)/base.sh && $(S)/apply.sh
+# The steps that build the tip and other revisions (in worktrees of their own): build/linux is
+# made only when it is not base + series already (scripts/tree.sh), and stays where it is.
+TREE_READY = $(S)/tree.sh
 endif
 
 .PHONY: all check gates-full deps base tree export config build test debug harness-tests lint \
@@ -35,7 +39,8 @@ mail: tree
 	$(S)/mail.sh
 
 #   make bench    base vs series vs upstream 6.12 in QEMU: table, results.json, plots
-bench: tree
+bench: deps
+	$(TREE_READY)
 	$(S)/bench.sh
 
 #   make deps     install the Debian packages the harness needs (apt-get, as root)
@@ -71,7 +76,8 @@ harness-tests:
 	$(S)/harness-tests.sh
 
 #   make lint     checkpatch --strict on every patch; W=1, sparse, coccinelle findings vs base
-lint:
+lint: deps
+	$(TREE_READY)
 	$(S)/checkpatch.sh
 	$(S)/lint-delta.sh
 
@@ -83,12 +89,14 @@ debug:
 
 #   make base-run the tip's kselftests on the unpatched base kernel (the listed failures show
 #                 that the tests can fail)
-base-run:
+base-run: deps
+	$(TREE_READY)
 	$(S)/base-run.sh
 
 #   make bisect   every prefix of the series builds (vmlinux; CONFIG=x86_64|i386|noproc,
 #                 default the lean one)
-bisect:
+bisect: deps
+	$(TREE_READY)
 	$(S)/bisect.sh $(if $(filter command line,$(origin CONFIG)),$(CONFIG))
 
 #   make help     this list

@@ -6,22 +6,27 @@ usage: bench-report.py [--run-id ID] [--meta FILE] [--no-plot] OUTDIR RUNLOG...
 Each RUNLOG is what selftests/bench/pidfs_bench printed during one boot (a
 serial-port capture is fine: lines that are not JSON objects are ignored).  The
 kernel label ("base", "series", "peer") comes from the JSON lines themselves.
-Medians are taken over every rep of every boot of a kernel; a ratio is a
-median divided by a median.  Writes OUTDIR/results.json, table.txt, table.md,
-bench.gp (+ its .dat files) and, with gnuplot, dentries.png and nsop.png.
-The schema and the method are in Documentation/bench.md.
+A kernel's value is the median of its per-boot medians (each over the reps of
+one boot); a ratio is such a value divided by another, with a 95% interval from
+a bootstrap over boots, and a target is met, not met or undecided by that
+interval.  Writes OUTDIR/results.json, table.txt, table.md, bench.gp (+ its
+.dat files) and, with gnuplot, dentries.png and nsop.png.  The schema and the
+method are in Documentation/bench.md.
 """
 import argparse
 import datetime
 import json
 import math
 import os
+import random
 import shutil
 import statistics
 import subprocess
 import sys
 
-SCHEMA = 1
+SCHEMA = 2
+BOOTSTRAP_RESAMPLES = 4000
+BOOTSTRAP_SEED = 20261202  # fixed: the same logs give the same intervals
 KERNELS = ('base', 'series', 'peer')
 RATIOS = (('series/base', 'series', 'base'), ('series/peer', 'series', 'peer'))
 WORKLOAD_ORDER = ('1', '2', '3', '4', '5', '6', '7a', '7b', '8', '9')
@@ -83,8 +88,8 @@ TARGETS = (
      'pidfds kept open: series adds <= 1 inode per 100000 pidfds'),
     ('T2-slab', '2', 'slab_bytes_per_op', 'series/base', 0.6,
      'slab per kept-open pidfd: series <= 0.6x base'),
-    ('T3-base', '3', 'ns_per_op', 'series/base', 0.9,
-     'pidfd_open+close: series <= 0.9x base'),
+    ('T3-base', '3', 'ns_per_op', 'series/base', 0.75,
+     'pidfd_open+close: series <= 0.75x base'),
     ('T3-peer', '3', 'ns_per_op', 'series/peer', 1.0,
      'pidfd_open+close: series <= 1.0x peer'),
     ('T4-base', '4', 'ns_per_op', 'series/base', 1.10,
@@ -170,14 +175,63 @@ def ratio(a, b):
     return a / b
 
 
-def stats(samples):
+def stats(by_boot):
+    """by_boot: boot -> samples of that boot, in rep order."""
+    samples = [v for b in by_boot for v in by_boot[b]]
+    boot_medians = [statistics.median(by_boot[b]) for b in by_boot]
     return {
-        'median': statistics.median(samples),
+        'median': statistics.median(boot_medians),
         'min': min(samples),
         'max': max(samples),
+        'boot_medians': boot_medians,
         'samples': samples,
         'reps': len(samples),
+        'boots': len(boot_medians),
     }
+
+
+def percentile(sorted_values, q):
+    """The q-quantile (0..1) of sorted values, linear between neighbours."""
+    pos = q * (len(sorted_values) - 1)
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(sorted_values) - 1)
+    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo)
+
+
+def bootstrap_ratio(a_boots, b_boots, rng):
+    """95% percentile interval of median(A)/median(B), each kernel's boots (their
+    per-boot medians) resampled with replacement, independently.  None where a
+    resample's denominator is not positive (the ratio means nothing there)."""
+    if not a_boots or not b_boots:
+        return None
+    ratios = []
+    for _ in range(BOOTSTRAP_RESAMPLES):
+        ma = statistics.median(rng.choices(a_boots, k=len(a_boots)))
+        mb = statistics.median(rng.choices(b_boots, k=len(b_boots)))
+        if mb <= 0:
+            return None
+        ratios.append(ma / mb)
+    ratios.sort()
+    return [percentile(ratios, 0.025), percentile(ratios, 0.975)]
+
+
+def bootstrap_median(boots, rng):
+    """95% percentile interval of the median of the per-boot medians."""
+    meds = sorted(statistics.median(rng.choices(boots, k=len(boots)))
+                  for _ in range(BOOTSTRAP_RESAMPLES))
+    return [percentile(meds, 0.025), percentile(meds, 0.975)]
+
+
+def verdict(interval, limit):
+    """met / not met / undecided: the whole interval at or under the limit, the
+    whole interval over it, or the limit inside it."""
+    if interval is None:
+        return 'n/a'
+    if interval[1] <= limit:
+        return 'met'
+    if interval[0] > limit:
+        return 'not met'
+    return 'undecided'
 
 
 def metric_values(rec):
@@ -231,14 +285,15 @@ def summarise(records, args, meta):
     if len(all_params) > 1:
         warn('the runs were made with different parameters: ' + '; '.join(sorted(all_params)))
 
-    # (workload id, metric) -> kernel -> samples, in boot then rep order
+    # (workload id, metric) -> kernel -> boot -> samples, in boot then rep order
     samples, names, numbers = {}, {}, {}
     for r in sorted(results, key=lambda r: (r['_boot'], r.get('rep', 0))):
         wid = str(r.get('id', r.get('workload')))
         names.setdefault(wid, r.get('name', ''))
         numbers.setdefault(wid, r.get('workload'))
         for m, v in metric_values(r).items():
-            samples.setdefault((wid, m), {}).setdefault(r['kernel'], []).append(v)
+            (samples.setdefault((wid, m), {}).setdefault(r['kernel'], {})
+             .setdefault(r['_boot'], []).append(v))
 
     # n of each workload per kernel, for the per-100000 targets
     ns = {}
@@ -247,9 +302,11 @@ def summarise(records, args, meta):
 
     workloads = []
     metric_order = list(METRICS)
+    rng = random.Random(BOOTSTRAP_SEED)
     for wid, m in sorted(samples, key=lambda x: (sort_key(x[0]), metric_order.index(x[1]))):
         per_kernel = {k: stats(v) for k, v in samples[(wid, m)].items()}
         med = {k: s['median'] for k, s in per_kernel.items()}
+        boots = {k: s['boot_medians'] for k, s in per_kernel.items()}
         workloads.append({
             'id': wid,
             'workload': numbers[wid],
@@ -258,7 +315,12 @@ def summarise(records, args, meta):
             'unit': METRICS[m],
             'per_kernel': per_kernel,
             'ratios': {name: ratio(med.get(a), med.get(b)) for name, a, b in RATIOS},
+            'ratio_intervals': {name: (bootstrap_ratio(boots[a], boots[b], rng)
+                                       if a in boots and b in boots and ratio(med[a], med[b]) is not None
+                                       else None) for name, a, b in RATIOS},
         })
+        for k, st in per_kernel.items():
+            st['median_interval'] = bootstrap_median(st['boot_medians'], rng)
 
     curves, curves_inodes = {}, {}
     for key, out in (('curve', curves), ('curve_inodes', curves_inodes)):
@@ -302,7 +364,8 @@ def evaluate_targets(workloads, ns):
         w = find(workloads, wid, metric)
         pk = w['per_kernel'] if w else {}
         t = {'id': tid, 'workload': wid, 'metric': metric, 'kind': kind, 'limit': limit,
-             'text': text, 'value': None, 'met': None, 'detail': ''}
+             'text': text, 'value': None, 'interval': None, 'state': 'n/a', 'met': None,
+             'detail': ''}
         if kind == 'per100k':
             s = pk.get('series')
             if s is None:
@@ -312,9 +375,11 @@ def evaluate_targets(workloads, ns):
                 allowed = limit * max(1, math.ceil(n / 100000))
                 t['allowed'] = allowed
                 t['value'] = s['median']
-                t['met'] = s['median'] <= allowed
-                t['detail'] = (f'series median {fnum(s["median"])} (max {fnum(s["max"])}) '
-                               f'for {fnum(n)} opens, allowed {fnum(allowed)}')
+                t['interval'] = s['median_interval']
+                t['state'] = verdict(t['interval'], allowed)
+                t['detail'] = (f'series median {fnum(s["median"])} '
+                               f'[95% {fnum(t["interval"][0])}..{fnum(t["interval"][1])}] '
+                               f'(max {fnum(s["max"])}) for {fnum(n)} opens, allowed {fnum(allowed)}')
         else:
             a, b = kind.split('/')
             sa, sb = pk.get(a), pk.get(b)
@@ -323,9 +388,14 @@ def evaluate_targets(workloads, ns):
             else:
                 r = ratio(sa['median'], sb['median'])
                 t['value'] = r
-                t['met'] = None if r is None else r <= limit
+                t['interval'] = w['ratio_intervals'].get(kind)
+                t['state'] = verdict(t['interval'], limit)
+                iv = (f' [95% {fnum(t["interval"][0], 3)}..{fnum(t["interval"][1], 3)}]'
+                      if t['interval'] else '')
                 t['detail'] = (f'{a} {fnum(sa["median"])} / {b} {fnum(sb["median"])} {METRICS[metric]}'
-                               f' = {fnum(r, 3) if r is not None else "n/a"} (limit {limit})')
+                               f' = {fnum(r, 3) if r is not None else "n/a"}{iv} (limit {limit}; '
+                               f'{sa["boots"]} and {sb["boots"]} boots)')
+        t['met'] = {'met': True, 'not met': False}.get(t['state'])
         out.append(t)
     return out
 
@@ -336,6 +406,14 @@ def cell(s):
     if s is None:
         return 'n/a'
     return f'{fnum(s["median"])} [{fnum(s["min"])}..{fnum(s["max"])}]'
+
+
+def ratio_cell(w, name):
+    r = w['ratios'].get(name)
+    if r is None:
+        return 'n/a'
+    iv = (w.get('ratio_intervals') or {}).get(name)
+    return fnum(r, 3) + (f' [{fnum(iv[0], 3)}..{fnum(iv[1], 3)}]' if iv else '')
 
 
 def table_rows(res):
@@ -349,15 +427,14 @@ def table_rows(res):
             continue
         done.add((wid, metric))
         rows.append([wid, label] + [cell(w['per_kernel'].get(k)) for k in labels]
-                    + [fnum(w['ratios'].get(name), 3) if w['ratios'].get(name) is not None
-                       else 'n/a' for name, _, _ in RATIOS])
+                    + [ratio_cell(w, name) for name, _, _ in RATIOS])
     return head, rows
 
 
 def target_rows(res):
     rows = []
     for t in res['targets']:
-        state = {True: 'met', False: 'NOT MET', None: 'n/a'}[t['met']]
+        state = {'not met': 'NOT MET', 'undecided': 'UNDECIDED'}.get(t['state'], t['state'])
         rows.append([t['id'], state, t['text'], t['detail']])
     return ['target', 'state', 'what', 'numbers'], rows
 
@@ -387,7 +464,8 @@ def header_lines(res):
                                           if info.get('config_hash') else ''))
         for p in info['params']:
             lines.append(f'  parameters: {json.dumps(p, sort_keys=True)}')
-    lines.append('cells: median [min..max] over all reps of all boots; ratios: median/median')
+    lines.append('cells: median of the per-boot medians [min..max of all reps of all boots]; '
+                 'ratios: median/median [95% bootstrap interval over boots]')
     return lines
 
 
@@ -397,8 +475,11 @@ def render(res):
     txt = [f'pidfs benchmark{" " + res["run_id"] if res["run_id"] else ""} ({res["created"]})']
     txt += header_lines(res) + [''] + text_table(head, rows) + ['', 'Targets'] + \
         text_table(thead, trows)
-    met = sum(1 for t in res['targets'] if t['met'] is True)
-    txt.append(f'{met} of {len(res["targets"])} targets met')
+    count = {st: sum(1 for t in res['targets'] if t['state'] == st)
+             for st in ('met', 'not met', 'undecided', 'n/a')}
+    summary = (f'{count["met"]} of {len(res["targets"])} targets met, {count["not met"]} not met, '
+               f'{count["undecided"]} undecided' + (f', {count["n/a"]} n/a' if count['n/a'] else ''))
+    txt.append(summary)
     for f in res['meta'].get('failed_boots') or []:
         txt.append(f'FAILED BOOT, left out: {f}')
     for e in res['errors']:
@@ -408,7 +489,7 @@ def render(res):
     md = [f'Run {res["run_id"] or "(no id)"}, {res["created"]}.', '']
     md += [('  - ' if line.startswith(' ') else '- ') + line.strip()
            for line in header_lines(res)] + ['']
-    md += md_table(head, rows) + ['', f'Targets ({met} of {len(res["targets"])} met):', '']
+    md += md_table(head, rows) + ['', f'Targets ({summary}):', '']
     md += md_table(thead, trows)
     md += [f'- FAILED BOOT, left out: {f}' for f in res['meta'].get('failed_boots') or []]
     return '\n'.join(txt) + '\n', '\n'.join(md) + '\n'

@@ -40,12 +40,9 @@ git -C "$KTREE" rev-parse -q --verify base >/dev/null || die "bench: no tree in 
 tip=$(git -C "$KTREE" symbolic-ref -q --short HEAD || git -C "$KTREE" rev-parse HEAD)
 log "bench: kernel 'series' ($tip)"
 timed "bench: build series" "$TOP/scripts/build.sh" x86_64 || die "bench: building the series kernel failed"
-log "bench: kernel 'base'"
-trap 'git -C "$KTREE" checkout -q "$tip"' EXIT
-git -C "$KTREE" checkout -q --detach base
-timed "bench: build base" "$TOP/scripts/build.sh" base || die "bench: building the base kernel failed"
-git -C "$KTREE" checkout -q "$tip"
-trap - EXIT
+log "bench: kernel 'base' (worktree build/wt/base)"
+wt=$(worktree base base)
+timed "bench: build base" env KTREE="$wt" "$TOP/scripts/build.sh" base || die "bench: building the base kernel failed"
 peer_tree=$("$TOP/scripts/peer.sh")
 log "bench: kernel 'peer' ($peer_tree)"
 timed "bench: build peer" env KTREE="$peer_tree" CONFIG_LENIENT=1 "$TOP/scripts/build.sh" peer ||

@@ -1,21 +1,20 @@
 #!/usr/bin/env bash
-# Build every prefix of the series (each commit base..HEAD of build/linux) for configuration
-# NAME in its own object directory. A patch touching only Documentation/, tools/ or
+# Build every prefix of the series (each commit base..TIP of build/linux) for configuration
+# NAME, in the worktree build/wt/bisect and the object directory build/obj/NAME.bisect: the
+# HEAD of build/linux does not move. A patch touching only Documentation/, tools/ or
 # MAINTAINERS is not built (nothing in the kernel changes). Fails naming the first patch
 # that does not build.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage() { echo "usage: $0 [NAME [TARGET]]   (default: bisect vmlinux)"; }
+usage() { echo "usage: $0 [NAME [TARGET [TIP]]]   (default: bisect vmlinux HEAD; TIP: the series' last commit)"; }
 [ "${1:-}" = -h ] && { usage; exit 0; }
 name=${1:-bisect} target=${2:-vmlinux}
 git -C "$KTREE" rev-parse -q --verify base >/dev/null || die "bisect: no base in $KTREE"
 [ -z "$(git -C "$KTREE" status --porcelain --untracked-files=no)" ] ||
 	die "bisect: $KTREE has uncommitted changes; commit or export them first"
-tip=$(git -C "$KTREE" symbolic-ref -q --short HEAD || git -C "$KTREE" rev-parse HEAD)
-trap 'git -C "$KTREE" checkout -q "$tip"' EXIT
-
-mapfile -t commits < <(git -C "$KTREE" rev-list --reverse base..HEAD)
+tip=$(git -C "$KTREE" rev-parse -q --verify "${3:-HEAD}^{commit}") || die "bisect: no commit '${3:-HEAD}' in $KTREE"
+mapfile -t commits < <(git -C "$KTREE" rev-list --reverse "base..$tip")
 n=${#commits[@]} k=0 failed=0
 for c in "${commits[@]}"; do
 	k=$((k + 1))
@@ -27,8 +26,8 @@ for c in "${commits[@]}"; do
 		printf '%s\tskip\tonly Documentation/, tools/ or MAINTAINERS\n' "$case_name" >>"$CASES"
 		continue
 	fi
-	git -C "$KTREE" checkout -q --detach "$c"
-	if "$TOP/scripts/build.sh" "$name" "$target"; then
+	wt=$(worktree bisect "$c")
+	if KTREE=$wt "$TOP/scripts/build.sh" "$name.bisect" "$target"; then
 		printf '%s\tpass\t\n' "$case_name" >>"$CASES"
 	else
 		echo "error: bisect: patch $k/$n '$subject' does not build ($name $target)" >&2

@@ -21,6 +21,7 @@ if [ "$GATE_RC" -eq 0 ]; then
 else
 	printf '%s\tfail\tblocked: the series did not apply\n' "$rt" >>"$CASES"
 fi
+tip=$(git -C "$KTREE" rev-parse -q --verify HEAD || echo none)
 gate "checkpatch --strict on every patch" "$S/checkpatch.sh"
 gate "cover letter: its benchmark table matches the run it names" python3 "$S/cover-check.py"
 
@@ -69,8 +70,8 @@ if [ "$GATE_RC" -eq 0 ]; then
 	lane_b_pid=$!
 fi
 
-# Build-only gates; they check out other commits in build/linux (the guests need nothing
-# from the tree any more). Every prefix is built with CONFIG_PROC_FS=n on the lean
+# Build-only gates; they build base and every prefix in worktrees of their own under
+# build/wt (build/linux stays at the tip). Every prefix is built with CONFIG_PROC_FS=n on the lean
 # kernel-config/min.config: that is also the tip's PROC_FS=n build, while the PROC_FS=y tip
 # is the debug and i386 kernels above (make gates-full builds every prefix both ways).
 gate "lint: W=1, sparse, coccinelle findings vs base on the touched files" "$S/lint-delta.sh" x86_64-debug
@@ -84,6 +85,10 @@ if [ -n "$lane_c_pid" ]; then
 	grep -q '^harness/' "$CASES" || printf 'harness tests\tfail\tstopped before its cases\n' >>"$CASES"
 fi
 
+# Other revisions are built in worktrees (build/wt): no gate may move build/linux.
+gate "build/linux: still at the tip, unmodified, after every gate" bash -c \
+	'[ "$(git -C "$1" rev-parse HEAD)" = "$2" ] && [ -z "$(git -C "$1" status --porcelain --untracked-files=no)" ] ||
+	{ echo "build/linux: HEAD $(git -C "$1" rev-parse HEAD), expected the tip $2"; git -C "$1" status --short | head; exit 1; }' _ "$KTREE" "$tip"
 # The results as KCIDB v5 JSON, for labs and dashboards that ingest that (validated).
 gate "kcidb.json: this run's results in KCIDB v5, validated" \
 	"$S/kcidb.sh" "$CASES" "$TIMINGS" "$BUILD/check/kcidb.json" "check-$(date -u +%Y%m%dT%H%M%SZ)"

@@ -8,7 +8,7 @@ usage() { echo "usage: $0 NAME   (NAME from kernel-config/configs: $(awk '!/^#/ 
 [ "${1:-}" = -h ] && { usage; exit 0; }
 [ $# -eq 1 ] || { usage >&2; exit 2; }
 name=$1
-frags=$(awk -v n="$name" '!/^#/ && $1 == n { $1 = ""; print }' "$TOP/kernel-config/configs")
+frags=$(awk -v n="$(config_name "$name")" '!/^#/ && $1 == n { $1 = ""; print }' "$TOP/kernel-config/configs")
 [ -n "$frags" ] || { usage >&2; die "config: unknown configuration '$name'"; }
 
 obj=$BUILD/obj/$name

@@ -23,6 +23,7 @@ log "gates-full: series $hash"
 
 gate "base tree" "$S/base.sh"
 gate "apply series" "$S/apply.sh"
+tip=$(git -C "$KTREE" rev-parse -q --verify HEAD || echo none)
 gate "checkpatch --strict on every patch" "$S/checkpatch.sh"
 gate "cover letter: its benchmark table matches the run it names" python3 "$S/cover-check.py"
 # Ctrl-C or a kill: the guests and the scan of the background lanes go too.
@@ -39,8 +40,7 @@ debug_gate="x86_64-debug kernel in QEMU: kselftests, stress 600 s, failslab walk
 cocci_gate="coccicheck over the touched directories vs base"
 gate "x86_64-debug: build, kselftests, guest programs, initramfs" \
 	env "${debug_env[@]}" "$S/test-kernel.sh" --prepare x86_64-debug
-# The lanes take the tip by its commit: the foreground checks out others meanwhile.
-tip=$(git -C "$KTREE" rev-parse HEAD)
+# The lanes take the tip by its commit ($tip, taken after the apply).
 lanes=()
 if [ "$GATE_RC" -eq 0 ]; then
 	(
@@ -52,7 +52,7 @@ if [ "$GATE_RC" -eq 0 ]; then
 	lanes+=($!)
 fi
 
-# Foreground: everything that checks out other commits in build/linux, one at a time.
+# Foreground: the builds of other revisions (worktrees under build/wt), one at a time.
 for cfg in x86_64 i386 noproc; do
 	gate "bisect: every prefix builds ($cfg)" "$S/bisect.sh" "$cfg" vmlinux
 done
@@ -71,6 +71,10 @@ gate "base kernel runs the tip's kselftests: exactly the expected failures" \
 timed "harness tests" env HARNESS_DEMOS=1 "$S/harness-tests.sh" x86_64-debug || true
 grep -q '^harness/' "$CASES" || printf 'harness tests\tfail\tstopped before its cases\n' >>"$CASES"
 
+# Other revisions are built in worktrees (build/wt): no gate may move build/linux.
+gate "build/linux: still at the tip, unmodified, after every gate" bash -c \
+	'[ "$(git -C "$1" rev-parse HEAD)" = "$2" ] && [ -z "$(git -C "$1" status --porcelain --untracked-files=no)" ] ||
+	{ echo "build/linux: HEAD $(git -C "$1" rev-parse HEAD), expected the tip $2"; git -C "$1" status --short | head; exit 1; }' _ "$KTREE" "$tip"
 log "waiting for the background lanes"
 for p in "${lanes[@]}"; do wait "$p" || true; done
 if [ ${#lanes[@]} -gt 0 ]; then

@@ -76,7 +76,10 @@ case_warning() {
 	env BUILD="$work" "$TOP/scripts/boot.sh" -t 300 -i "$work/warn.cpio.gz" \
 		-k "$BUILD/obj/$name/arch/x86/boot/bzImage" "$name" e2e-warning >"$work/warn-boot.out" 2>&1 ||
 		{ echo "FAIL: warning: the guest did not finish" >&2; cat "$work/warn-boot.out" >&2; return 1; }
-	expect_fail warning 'splat: WARNING' env BUILD="$work" "$TOP/scripts/verdict.sh" e2e-warning
+	expect_fail warning 'splat: WARNING' env BUILD="$work" "$TOP/scripts/verdict.sh" e2e-warning || return 1
+	# The splat is decoded with the kernel's vmlinux: the call trace gains file:line.
+	grep -qE '\([^ ()]+\.[ch]:[0-9]+' "$work/results/e2e-warning/splats.decoded.txt" 2>/dev/null ||
+		{ echo "FAIL: warning: the splat was not decoded to file:line (splats.decoded.txt)" >&2; return 1; }
 }
 
 rows=$work/cases.tsv
@@ -89,8 +92,8 @@ record() { # CASE CMD...
 bash "$TOP/tests/harness/run-golden.sh" "$rows" || true
 # One row per case directory: a golden run that stopped half-way must not look shorter but green.
 cases_on_disk=$(find "$TOP/tests/harness/parser" "$TOP/tests/harness/splat" "$TOP/tests/harness/manifest" "$TOP/tests/harness/kcidb" \
-	-mindepth 1 -maxdepth 1 -type d | wc -l)
-golden_rows=$(grep -cP '^harness/(parser|splat|manifest|kcidb)/' "$rows" || true)
+	"$TOP/tests/harness/bench" -mindepth 1 -maxdepth 1 -type d | wc -l)
+golden_rows=$(grep -cP '^harness/(parser|splat|manifest|kcidb|bench)/' "$rows" || true)
 if [ "$golden_rows" -eq "$cases_on_disk" ]; then
 	printf 'harness/golden-count\tpass\t\n' >>"$rows"
 else

@@ -60,11 +60,17 @@ kmake() {
 		KBUILD_BUILD_USER=harness KBUILD_BUILD_HOST=harness -j"$JOBS" "$@"
 }
 
+# config_name NAME: the configuration (a name in kernel-config/configs) of build NAME. A
+# build of a configuration in another tree has a name of its own, so that each object
+# directory belongs to one source tree: x86_64.bisect is configuration x86_64 built in
+# the bisect worktree, in build/obj/x86_64.bisect.
+config_name() { echo "${1%%.*}"; }
+
 # config_inputs NAME: a hash of what build/obj/NAME/.config is made from (its line in
 # kernel-config/configs and the fragments it names, EXTRA_CONFIG included).
 config_inputs() {
 	local frags f
-	frags=$(awk -v n="$1" '!/^#/ && $1 == n { $1 = ""; print }' "$TOP/kernel-config/configs")
+	frags=$(awk -v n="$(config_name "$1")" '!/^#/ && $1 == n { $1 = ""; print }' "$TOP/kernel-config/configs")
 	{
 		echo "$1:$frags"
 		for f in $frags; do cat "$TOP/kernel-config/$f.config" 2>/dev/null || echo "missing $f"; done
@@ -82,6 +88,27 @@ ensure_config() {
 		[ "$(cat "$obj/.config.inputs" 2>/dev/null)" != "$(config_inputs "$1")" ]; then
 		"$TOP/scripts/config.sh" "$1"
 	fi
+}
+
+# worktree NAME REV: print the path of build/wt/NAME, a git worktree of build/linux with REV
+# checked out (detached), made or moved there. Steps that build another revision (base,
+# each prefix) build it there, with an object directory of their own (config_name), and
+# never move the HEAD of build/linux. Files under build/wt belong to the harness: anything
+# edited there is overwritten.
+worktree() {
+	local wt=$BUILD/wt/$1 rev
+	rev=$(git -C "$KTREE" rev-parse -q --verify "$2^{commit}") || die "worktree $1: no commit '$2' in $KTREE"
+	# A worktree of a build/linux that was since replaced (make tree on another base) is stale.
+	if [ -e "$wt/.git" ] && [ "$(git -C "$wt" rev-parse --path-format=absolute --git-common-dir 2>/dev/null)" = \
+		"$(git -C "$KTREE" rev-parse --path-format=absolute --git-common-dir)" ]; then
+		git -C "$wt" checkout -q --force --detach "$rev" || die "worktree $1: checkout of $2 failed"
+	else
+		rm -rf "$wt"
+		git -C "$KTREE" worktree prune
+		mkdir -p "$BUILD/wt"
+		git -C "$KTREE" worktree add -q --detach "$wt" "$rev" >&2 || die "worktree $1: git worktree add failed"
+	fi
+	echo "$wt"
 }
 
 # normalize_findings LOG: the findings of a compiler, sparse or coccinelle log, one per line,

@@ -3,9 +3,11 @@
 # compiler warnings and sparse (C=2) in the object directory of configuration NAME, and
 # coccinelle (every scripts/coccinelle semantic patch, report mode). A finding is keyed by
 # file and message (line numbers dropped); the gate fails on any finding at the tip that
-# base lacks. Writes build/lint/<tool>-<rev>.{log,txt} and build/lint/summary.tsv. The
-# objects of the touched files are rebuilt in place (at base last: the next build of NAME
-# recompiles them).
+# base lacks. Writes build/lint/<tool>-<rev>.{log,txt} and build/lint/summary.tsv. The tip
+# is build/linux with the objects of build/obj/NAME (the touched files are recompiled with
+# W=1: the next build of NAME recompiles them again); base is the worktree build/wt/base
+# with build/obj/NAME.lint-base, configured as NAME minus the options base does not know
+# (olddefconfig). build/linux is left where it is.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -25,8 +27,6 @@ obj=$BUILD/obj/$name
 git -C "$KTREE" rev-parse -q --verify base >/dev/null || die "lint: no base in $KTREE"
 [ -z "$(git -C "$KTREE" status --porcelain --untracked-files=no)" ] ||
 	die "lint: $KTREE has uncommitted changes; commit or export them first"
-tip=$(git -C "$KTREE" symbolic-ref -q --short HEAD || git -C "$KTREE" rev-parse HEAD)
-trap 'git -C "$KTREE" checkout -q "$tip"' EXIT
 
 mapfile -t files < <(git -C "$KTREE" diff --name-only --diff-filter=AM base..HEAD -- '*.c' |
 	grep -vE '^(tools|Documentation|samples|scripts)/')
@@ -35,7 +35,8 @@ rm -rf "$out"
 mkdir -p "$out"
 log "lint: ${#files[@]} files: ${files[*]}"
 
-# findings REV TOOL: run TOOL on every file present at REV; normalized findings on stdout.
+# findings REV TOOL: run TOOL on every file present at REV (its tree $KTREE, its build
+# $oname in $obj); normalized findings on stdout.
 findings() {
 	local rev=$1 tool=$2 objs=() srcs=() f
 	for f in "${files[@]}"; do
@@ -46,13 +47,13 @@ findings() {
 	case $tool in
 	w1)
 		for f in "${objs[@]}"; do rm -f "$obj/$f"; done
-		kmake "$name" W=1 "${objs[@]}" >"$logf" 2>&1 || die "lint: W=1 build failed at $rev; see $logf"
+		kmake "$oname" W=1 "${objs[@]}" >"$logf" 2>&1 || die "lint: W=1 build failed at $rev; see $logf"
 		;;
 	sparse)
-		kmake "$name" C=2 "${objs[@]}" >"$logf" 2>&1 || die "lint: sparse run failed at $rev; see $logf"
+		kmake "$oname" C=2 "${objs[@]}" >"$logf" 2>&1 || die "lint: sparse run failed at $rev; see $logf"
 		;;
 	cocci)
-		"$TOP/scripts/cocci.sh" "$name" "$cocci_list" "$logf" "${srcs[@]}" ||
+		KTREE=$KTREE "$TOP/scripts/cocci.sh" "$oname" "$cocci_list" "$logf" "${srcs[@]}" ||
 			die "lint: coccinelle failed at $rev; see $logf"
 		;;
 	*) die "lint: unknown tool '$tool'" ;;
@@ -64,14 +65,22 @@ findings() {
 # something at the tip run (a finding base lacks can only come from those).
 cocci_list=$out/cocci-all.list
 (cd "$KTREE" && ls scripts/coccinelle/*/*.cocci) >"$cocci_list"
+tip_tree=$KTREE
 for rev in tip base; do
 	if [ "$rev" = base ]; then
-		git -C "$KTREE" checkout -q --detach base
+		KTREE=$(worktree base base)
+		oname=$name.lint-base obj=$BUILD/obj/$name.lint-base
+		mkdir -p "$obj"
+		if ! cmp -s "$BUILD/obj/$name/.config" "$obj/.config.from"; then
+			cp "$BUILD/obj/$name/.config" "$obj/.config"
+			cp "$BUILD/obj/$name/.config" "$obj/.config.from"
+		fi
+		run_logged "$out/config-base.log" kmake "$oname" olddefconfig || die "lint: olddefconfig failed at base"
 	else
-		git -C "$KTREE" checkout -q "$tip"
+		KTREE=$tip_tree oname=$name obj=$BUILD/obj/$name
+		ensure_config "$name"
 	fi
-	ensure_config "$name"
-	run_logged "$out/prepare-$rev.log" kmake "$name" prepare || die "lint: make prepare failed at $rev"
+	run_logged "$out/prepare-$rev.log" kmake "$oname" prepare || die "lint: make prepare failed at $rev"
 	for t in $tools; do
 		log "lint: $t at $rev"
 		findings "$rev" "$t" >"$out/$t-$rev.txt"

@@ -41,6 +41,8 @@ else
 	printf '%s\tfail\tsee %s\n' "$run/console: kernel splat" "$res/splats.txt" >>"$res/cases.tsv"
 	echo "verdict $run: kernel splat in the console:" >&2
 	sed 's/^/    /' "$res/splats.txt" >&2
+	# With file:line, from the vmlinux that booted (needs CONFIG_DEBUG_INFO for the lines).
+	"$TOP/scripts/decode-splats.sh" "$res" || true
 	rc=1
 fi
 # MANIFEST: the committed list of every case this run must report, and how (the gates set it;

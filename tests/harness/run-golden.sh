@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Golden tests for scripts/parse-results.py and scripts/splat-check.py.
+# Golden tests for scripts/parse-results.py, scripts/splat-check.py, the manifest checker and
+# scripts/bench-report.py's verdicts.
 #
 # parser/<case>/: results.log, expected.txt (exact stdout+stderr), expected.rc,
 #   optional known.txt (passed as --known), optional args (extra options, one line),
@@ -72,6 +73,29 @@ for dir in "$here"/splat/*/; do
     if [ ${#problems[@]} -gt 0 ]; then head -n 20 "$tmp/out" | sed 's/^/got: /' >> "$tmp/diff"; fi
     detail=$(IFS=';'; echo "${problems[*]}")
     record splat "$name" "${detail//;/; }"
+done
+
+# bench/<case>/: *.log (one pidfs_bench boot each), expected.txt: each target that is not
+# n/a as "ID STATE VALUE [LOW..HIGH]" (scripts/bench-report.py's results.json, 3 decimals).
+for dir in "$here"/bench/*/; do
+    dir=${dir%/} name=$(basename "$dir") problems=()
+    rc=0
+    (cd "$dir" && python3 "$scripts/bench-report.py" --no-plot "$tmp/bench" ./*.log) > "$tmp/out" 2>&1 || rc=$?
+    : > "$tmp/diff"
+    if [ "$rc" -ne 0 ]; then
+        problems+=("bench-report.py exited $rc")
+        tail -n 5 "$tmp/out" >> "$tmp/diff"
+    else
+        python3 -c 'import json, sys
+for t in json.load(open(sys.argv[1]))["targets"]:
+    if t["state"] != "n/a":
+        print("%s %s %.3f [%.3f..%.3f]" % (t["id"], t["state"], t["value"], *t["interval"]))' \
+            "$tmp/bench/results.json" > "$tmp/targets" 2>&1 || problems+=("results.json unreadable")
+        diff -u "$dir/expected.txt" "$tmp/targets" >> "$tmp/diff" || problems+=("targets differ")
+    fi
+    rm -rf "$tmp/bench"
+    detail=$(IFS=';'; echo "${problems[*]}")
+    record bench "$name" "${detail//;/; }"
 done
 
 # manifest/<case>/: manifest.tsv, run/ (cases.tsv, sections), expected.txt (exact output),

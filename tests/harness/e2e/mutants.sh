@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The tests can see the bugs they are named for: for each mutant of tests/harness/mutants.tsv
-# (default: all), a scratch branch of build/linux gets the mutant's one edit on top of the
-# tip, and that kernel boots with the tip's kselftest program the mutant names (inode numbers
-# from just below 2^32, as in the gates). The mutant's cases must fail and no other case of
-# the program may fail (one that skips on the test kernels, its syscall not built, still
-# skips). The branch is removed and the tip rebuilt afterwards (configuration x86_64).
+# (default: all), the worktree build/wt/mutant gets the mutant's one edit on top of the tip,
+# and that kernel (configuration x86_64, built in build/obj/x86_64.mutant) boots with the
+# tip's kselftest program the mutant names (inode numbers from just below 2^32, as in the
+# gates). The mutant's cases must fail and no other case of the program may fail (one that
+# skips on the test kernels, its syscall not built, still skips). build/linux and the tip's
+# kernels are not touched.
 set -euo pipefail
 . "$(dirname "$0")/../../../scripts/lib.sh"
 
@@ -14,8 +15,7 @@ name=x86_64
 table=$TOP/tests/harness/mutants.tsv
 initramfs=$BUILD/initramfs/$name.cpio.gz
 [ -f "$initramfs" ] || die "mutants: no $name initramfs (run: make test CONFIG=$name)"
-[ -z "$(git -C "$KTREE" status --porcelain --untracked-files=no)" ] || die "mutants: $KTREE is dirty"
-tip=$(git -C "$KTREE" symbolic-ref -q --short HEAD) || die "mutants: $KTREE HEAD is detached"
+tip=$(git -C "$KTREE" rev-parse HEAD)
 mapfile -t all < <(awk -F'\t' '!/^#/ && NF { print $1 }' "$table")
 want=("$@")
 [ ${#want[@]} -gt 0 ] || want=("${all[@]}")
@@ -23,26 +23,14 @@ for m in "${want[@]}"; do
 	printf '%s\n' "${all[@]}" | grep -qxF "$m" || { usage >&2; die "mutants: no mutant '$m' in $table"; }
 done
 
-cleanup() {
-	git -C "$KTREE" checkout -q -f "$tip"
-	git -C "$KTREE" branch -q -D harness-mutant >/dev/null 2>&1 || true
-	if ! "$TOP/scripts/build.sh" "$name" >"$BUILD/results/mutants.rebuild.log" 2>&1; then
-		# Never leave a mutant where make test or bench would boot it.
-		rm -f "$BUILD/obj/$name/arch/x86/boot/bzImage" "$BUILD/obj/$name/vmlinux"
-		echo "error: mutants: rebuilding the tip ($name) failed; see $BUILD/results/mutants.rebuild.log" >&2
-		exit 1
-	fi
-}
-trap cleanup EXIT
-
 failed=0
 for m in "${want[@]}"; do
 	# Not IFS=tab: read would merge the empty replacement column with its neighbours.
 	IFS=$'\x1f' read -r _ file text repl prog cases < <(awk -F'\t' -v OFS=$'\x1f' -v m="$m" '!/^#/ && $1 == m { $1 = $1; print }' "$table")
 	run=e2e-mutant-$m
 	log "mutants: $m: $file"
-	git -C "$KTREE" checkout -q -f -B harness-mutant "$tip"
-	python3 - "$KTREE/$file" "$text" "$repl" <<'PY' || die "mutants: $m: the text to replace does not occur exactly once in $file"
+	wt=$(worktree mutant "$tip")
+	python3 - "$wt/$file" "$text" "$repl" <<'PY' || die "mutants: $m: the text to replace does not occur exactly once in $file"
 import sys
 path, old, new = sys.argv[1], *(s.replace('\\t', '\t').replace('\\n', '\n') for s in sys.argv[2:])
 src = open(path).read()
@@ -50,10 +38,9 @@ if src.count(old) != 1:
     sys.exit(1)
 open(path, 'w').write(src.replace(old, new))
 PY
-	git -C "$KTREE" -c user.name=harness -c user.email=harness@localhost commit -q -am "mutant: $m"
-	"$TOP/scripts/build.sh" "$name" || die "mutants: $m: the kernel does not build"
+	KTREE=$wt "$TOP/scripts/build.sh" "$name.mutant" || die "mutants: $m: the kernel does not build"
 	rc=0
-	"$TOP/scripts/boot.sh" -t 1500 -i "$initramfs" -k "$BUILD/obj/$name/arch/x86/boot/bzImage" \
+	"$TOP/scripts/boot.sh" -t 1500 -i "$initramfs" -k "$BUILD/obj/$name.mutant/arch/x86/boot/bzImage" \
 		-a "harness.timeout_mult=2 harness.tests=pidfs:$prog pidfs_ino_start=0xffffff00" \
 		"$name" "$run" || rc=$?
 	[ "$rc" -eq 0 ] || die "mutants: $m: the boot failed (rc $rc); see $BUILD/results/$run"
