@@ -91,9 +91,9 @@ record() { # CASE CMD...
 }
 bash "$TOP/tests/harness/run-golden.sh" "$rows" || true
 # One row per case directory: a golden run that stopped half-way must not look shorter but green.
-cases_on_disk=$(find "$TOP/tests/harness/parser" "$TOP/tests/harness/splat" "$TOP/tests/harness/manifest" "$TOP/tests/harness/kcidb" \
-	"$TOP/tests/harness/bench" -mindepth 1 -maxdepth 1 -type d | wc -l)
-golden_rows=$(grep -cP '^harness/(parser|splat|manifest|kcidb|bench)/' "$rows" || true)
+golden_kinds=(parser splat manifest kcidb bench findings)
+cases_on_disk=$(find "${golden_kinds[@]/#/$TOP/tests/harness/}" -mindepth 1 -maxdepth 1 -type d | wc -l)
+golden_rows=$(grep -cP "^harness/($(IFS='|'; echo "${golden_kinds[*]}"))/" "$rows" || true)
 if [ "$golden_rows" -eq "$cases_on_disk" ]; then
 	printf 'harness/golden-count\tpass\t\n' >>"$rows"
 else

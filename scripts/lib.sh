@@ -112,11 +112,16 @@ worktree() {
 }
 
 # normalize_findings LOG: the findings of a compiler, sparse or coccinelle log, one per line,
-# sorted, as "path: message": the object-directory prefix and line/column numbers dropped,
-# also inside the message ("on line 481"), so that moved code is not a new finding.
+# sorted, as "path: message": the source-tree prefix and line/column numbers dropped, also
+# inside the message ("on line 481"), so that moved code is not a new finding. A compiler run
+# in $BUILD/obj/NAME names $KTREE relative to that directory (../../linux/, ../../wt/base/),
+# so after the ../ the tree's path relative to $BUILD goes too, whatever its depth.
 normalize_findings() {
+	local rel
+	rel=$(realpath -m --relative-to="$BUILD" "$KTREE")
 	sed -n -E 's/^(\.\.\/)*([^: ]+):[0-9]+:[0-9]+(-[0-9]+)?: +(.*)$/\2: \4/p' "$1" |
-		sed -E -e "s|^$KTREE/||" -e "s|^$(basename "$KTREE")/||" -e 's/line [0-9]+/line N/g' |
+		sed -E -e "s|^$KTREE/||" -e "s|^$rel/||" -e "s|^$(basename "$KTREE")/||" \
+			-e 's/line [0-9]+/line N/g' |
 		sort
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Golden tests for scripts/parse-results.py, scripts/splat-check.py, the manifest checker and
-# scripts/bench-report.py's verdicts.
+# Golden tests for scripts/parse-results.py, scripts/splat-check.py, the manifest checker,
+# scripts/bench-report.py's verdicts, the KCIDB writer and the lint findings normalizer.
 #
 # parser/<case>/: results.log, expected.txt (exact stdout+stderr), expected.rc,
 #   optional known.txt (passed as --known), optional args (extra options, one line),
@@ -131,6 +131,20 @@ for dir in "$here"/kcidb/*/; do
     [ ${#problems[@]} -eq 0 ] || sed 's/^/got: /' "$tmp/out" >> "$tmp/diff"
     detail=$(IFS=';'; echo "${problems[*]}")
     record kcidb "$name" "${detail//;/; }"
+done
+
+# findings/<case>/: build.log (compiler, sparse or coccinelle output), ktree (the source tree's
+# path under a build directory /golden/build), expected.txt: scripts/lib.sh normalize_findings,
+# exact. The same finding at base (in a worktree) and at the tip must read the same.
+for dir in "$here"/findings/*/; do
+    dir=${dir%/} name=$(basename "$dir") problems=()
+    BUILD=/golden/build KTREE=/golden/build/$(cat "$dir/ktree") \
+        bash -c 'source "$1/lib.sh" && normalize_findings "$2"' _ "$scripts" "$dir/build.log" > "$tmp/out" 2>&1 ||
+        problems+=("normalize_findings failed")
+    : > "$tmp/diff"
+    diff -u "$dir/expected.txt" "$tmp/out" >> "$tmp/diff" || problems+=("output differs")
+    detail=$(IFS=';'; echo "${problems[*]}")
+    record findings "$name" "${detail//;/; }"
 done
 
 echo "$passed passed, $failed failed"
