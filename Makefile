@@ -34,8 +34,9 @@ check: deps
 gates-full: deps
 	$(S)/gates-full.sh
 
-#   make mail     the series as mails in build/mail/ + a git send-email dry run (never sends)
-mail: tree
+#   make mail     the series as mails in build/mail/ through b4 prep and b4 send -o (never sends)
+mail: deps
+	$(TREE_READY)
 	$(S)/mail.sh
 
 #   make bench    base vs series vs upstream 6.12 in QEMU: table, results.json, plots

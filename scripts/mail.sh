@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# `make mail`: write the series as mails to build/mail/ and show what `git send-email
-# --dry-run` would send. Nothing is sent. The set is [PATCH] when `make gates-full` passed
-# on this exact series (build/gates-full/passed holds its hash), else [RFC PATCH] with a
-# note in the cover letter naming the gates that did not pass. To/Cc: what
-# scripts/get_maintainer.pl names for the series' patches; the sender is the user's git
-# identity (user.name, user.email).
+# `make mail`: write the series as mails to build/mail/ with b4; nothing is sent. The set is
+# [PATCH] when `make gates-full` passed on this exact series (build/gates-full/passed holds
+# its hash), else [PATCH RFC] with a note in the cover letter naming the gates that did not
+# pass. b4 prep holds the series on branch b4/pidfs of a worktree (build/wt/mail), with
+# patches/0000-cover-letter.patch as its cover letter and the sender's Signed-off-by on
+# every patch; b4 prep --auto-to-cc takes To/Cc from scripts/get_maintainer.pl; b4 send -o
+# writes the mails. The sender is the user's git identity (user.name, user.email): the DCO
+# is certified by a person, so without one nothing is written.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -13,14 +15,12 @@ usage() { echo "usage: $0   (writes build/mail/; nothing is sent)"; }
 [ $# -eq 0 ] || { usage >&2; exit 2; }
 out=$BUILD/mail
 
-ident=$(git -C "$TOP" var GIT_AUTHOR_IDENT 2>/dev/null || true)
-name=${ident%% <*}
-email=${ident#*<}
-email=${email%%>*}
-[ -n "$ident" ] && [ -n "$name" ] && [ -n "$email" ] ||
-	die "mail: no sender: set git config user.name and user.email (the mails are sent in that name)"
+name=$(git -C "$TOP" config user.name || true)
+email=$(git -C "$TOP" config user.email || true)
+[ -n "$name" ] && [ -n "$email" ] ||
+	die "mail: no sender: set git config user.name and user.email (each patch gets your Signed-off-by)"
 sender="$name <$email>"
-
+command -v b4 >/dev/null || die "mail: b4 is not installed (make deps)"
 # The tree must hold exactly the committed series.
 git -C "$KTREE" rev-parse -q --verify base >/dev/null || die "mail: no tree in $KTREE (run make tree)"
 ids() { git patch-id --stable | cut -d' ' -f1; }
@@ -32,7 +32,7 @@ n=$(git -C "$KTREE" rev-list --count base..HEAD)
 python3 "$TOP/scripts/cover-check.py" >&2 ||
 	die "mail: the cover letter's numbers do not match the bench run it names"
 hash=$("$TOP/scripts/series-hash.sh")
-prefix="RFC PATCH" note=""
+prefix="PATCH RFC" note=""
 stamp=$BUILD/gates-full/passed
 if [ -f "$stamp" ] && [ "$(cut -f1 "$stamp")" = "$("$TOP/scripts/gates-stamp.sh")" ]; then
 	prefix=PATCH
@@ -54,68 +54,78 @@ exact series ($hash).  Not passed:
 $notrun
 
 "
-	log "mail: gates-full has not passed on series $hash: [RFC PATCH]"
+	log "mail: gates-full has not passed on series $hash: [PATCH RFC]"
 fi
 
-# The version, from the cover letter's subject ("[PATCH v2 0/N]"): every mail carries it.
-reroll=()
-v=$(sed -n 's/^Subject: \[[^]]* v\([0-9][0-9]*\) [0-9]*\/[0-9]*\].*/\1/p' "$TOP/patches/0000-cover-letter.patch" | sed -n 1p)
-[ -n "$v" ] && reroll=(--reroll-count="$v")
-rm -rf "$out"
-mkdir -p "$out"
-git -C "$KTREE" -c user.name="$name" -c user.email="$email" format-patch -q --cover-letter \
-	--thread=shallow --subject-prefix="$prefix" "${reroll[@]}" --from="$sender" --no-signature \
-	-o "$out" base..HEAD || die "mail: git format-patch failed"
-cover=$(ls "$out"/*0000-cover-letter.patch)
+# b4 and every git it runs see the sender and these settings through the environment; the
+# user's git config is not touched. The cover letter lives in the branch description
+# (no git-filter-repo needed), the cover template has no base-commit (the base is a Debian
+# package without upstream history; the cover letter says so), and a named SMTP server keeps
+# b4 off its web endpoint (b4 send -o never connects).
+set_git_config() {
+	local i=0
+	while [ $# -ge 2 ]; do
+		export "GIT_CONFIG_KEY_$i=$1" "GIT_CONFIG_VALUE_$i=$2"
+		i=$((i + 1))
+		shift 2
+	done
+	export GIT_CONFIG_COUNT=$i
+}
+set_git_config user.name "$name" user.email "$email" \
+	b4.prep-cover-strategy branch-description \
+	b4.prep-cover-template "$TOP/scripts/mail-cover.template" \
+	sendemail.smtpserver localhost
 
-# The cover letter: subject and text from patches/0000-cover-letter.patch (up to its
-# shortlog), the RFC note first; format-patch supplies the shortlog and diffstat.
+# The version, from the cover letter's subject ("[PATCH v2 0/N]").
 src=$TOP/patches/0000-cover-letter.patch
+v=$(sed -n 's/^Subject: \[[^]]* v\([0-9][0-9]*\) [0-9]*\/[0-9]*\].*/\1/p' "$src" | sed -n 1p)
 subject=$(sed -n 's/^Subject: \[[^]]*\] //p' "$src" | sed -n 1p)
 [ -n "$subject" ] || die "mail: no one-line 'Subject: [PATCH 0/N] ...' in $src"
+prefixes=()
+[ "$prefix" = PATCH ] || prefixes=(--set-prefixes RFC)
+
+# b4 prep: a new b4/pidfs branch at base, the series cherry-picked onto it with the
+# sender's Signed-off-by (-s adds it unless it is already the last trailer).
+tip=$(git -C "$KTREE" rev-parse HEAD)
+wt=$(worktree mail base)
+b4q() { (cd "$wt" && b4 -n "$@") >>"$out/b4.log" 2>&1 || { tail -n 20 "$out/b4.log" >&2; die "mail: b4 $1 failed; see $out/b4.log"; }; }
+rm -rf "$out"
+mkdir -p "$out"
+git -C "$wt" checkout -q -B b4-mail-base base
+git -C "$wt" branch -q -D b4/pidfs 2>/dev/null || true
+git -C "$wt" config --remove-section branch.b4/pidfs 2>/dev/null || true
+b4q prep -n pidfs -f base --force-revision "${v:-1}" "${prefixes[@]}"
+git -C "$wt" cherry-pick -s --allow-empty base.."$tip" >>"$out/b4.log" 2>&1 ||
+	die "mail: cherry-picking the series onto b4/pidfs failed; see $out/b4.log"
+
+# The cover letter: subject and text of patches/0000-cover-letter.patch up to its shortlog,
+# the RFC note first; b4 adds the shortlog, diffstat and change-id.
 awk '/^$/ && !body { body = 1; next } body' "$src" |
 	awk '/^[^ ].* \([0-9]+\):$/ { exit } { print }' >"$out/blurb.txt"
-{ printf '%s' "$note"; cat "$out/blurb.txt"; } >"$out/blurb.full"
-python3 - "$cover" "$subject" "$out/blurb.full" <<'EOF' || die "mail: filling in the cover letter failed"
-import sys
-path, subject, blurb = sys.argv[1], sys.argv[2], open(sys.argv[3]).read().rstrip('\n')
-text = open(path).read()
-assert '*** SUBJECT HERE ***' in text and '*** BLURB HERE ***' in text, 'format-patch cover template changed'
-text = text.replace('*** SUBJECT HERE ***', subject).replace('*** BLURB HERE ***', blurb)
-open(path, 'w').write(text)
+{ printf '%s\n\n%s' "$subject" "$note"; cat "$out/blurb.txt"; } >"$out/cover.txt"
+git -C "$wt" config branch.b4/pidfs.description "$(cat "$out/cover.txt")"
+rm -f "$out/blurb.txt" "$out/cover.txt"
+
+b4q prep --auto-to-cc
+b4q send -o "$out" --no-sign
+
+# What b4 wrote: one mail per patch and a cover letter, linux-fsdevel among the recipients,
+# the sender's Signed-off-by as the last one of every patch.
+python3 - "$out" "$n" "$sender" <<'EOF' || die "mail: the mails b4 wrote are not the series; see $out/b4.log"
+import email, email.policy, glob, re, sys
+out, n, sender = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+mails = [email.message_from_binary_file(open(f, 'rb'), policy=email.policy.default)
+         for f in sorted(glob.glob(out + '/*.eml'))]
+assert len(mails) == n + 1, f'{len(mails)} mails for {n} patches'
+for i, m in enumerate(mails):
+    k = re.search(r' 0*(\d+)/0*(\d+)\]', str(m['Subject']))
+    assert k and (int(k.group(1)), int(k.group(2))) == (i, n), f'mail {i}: subject {m["Subject"]}'
+rcpt = ' '.join(str(mails[0][h] or '') for h in ('To', 'Cc'))
+assert 'linux-fsdevel@vger.kernel.org' in rcpt, 'linux-fsdevel is not on the cover letter'
+for m in mails[1:]:
+    msg = m.get_content().split('\n---\n')[0]
+    sobs = [ln for ln in msg.splitlines() if ln.startswith('Signed-off-by: ')]
+    assert sobs and sobs[-1] == 'Signed-off-by: ' + sender, f'{m["Subject"]}: last Signed-off-by is not {sender}'
+print(f'mail: {len(mails)} mails in {out}, from {sender}; the cover letter: {mails[0]["Subject"]}', file=sys.stderr)
 EOF
-rm -f "$out/blurb.txt" "$out/blurb.full"
-
-# Recipients, as b4's auto-to-cc does: what get_maintainer.pl names for any patch goes on
-# every mail (a patch to a file without a MAINTAINERS entry, dcache.h, still reaches the
-# VFS list): maintainers To, reviewers and lists Cc.
-gm() { (cd "$KTREE" && perl scripts/get_maintainer.pl --no-rolestats --no-git --no-git-fallback "$@"); }
-patches=()
-for f in "$out"/*.patch; do [ "$f" = "$cover" ] || patches+=("$f"); done
-gm --m --nor --nol "${patches[@]}" >"$out/.to-raw" || die "mail: get_maintainer.pl failed"
-gm --nom --r --l "${patches[@]}" >"$out/.cc-raw" || die "mail: get_maintainer.pl failed"
-sort -u "$out/.to-raw" >"$out/.to"
-sort -u "$out/.cc-raw" | { grep -vxFf "$out/.to" || true; } >"$out/.cc"
-rm -f "$out/.to-raw" "$out/.cc-raw"
-[ -s "$out/.to" ] || die "mail: get_maintainer.pl names no maintainer for the series"
-grep -qx 'linux-fsdevel@vger.kernel.org' "$out/.cc" ||
-	die "mail: get_maintainer.pl did not name linux-fsdevel for the series"
-for f in "$out"/*.patch; do
-	python3 "$TOP/scripts/mail-headers.py" "$f" "$out/.to" "$out/.cc" ||
-		die "mail: adding To/Cc to $(basename "$f") failed"
-done
-cp "$out/.to" "$out/recipients-to.txt"
-cp "$out/.cc" "$out/recipients-cc.txt"
-rm -f "$out/.to" "$out/.cc"
-
-count=$(ls "$out"/*.patch | wc -l)
-[ "$count" -eq $((n + 1)) ] || die "mail: expected $((n + 1)) mails, wrote $count"
-log "mail: $count mails in $out ([$prefix 0/$n] .. [$prefix $n/$n])"
-
-# What git send-email would do, without sending (no SMTP server is contacted).
-git -C "$KTREE" -c user.name="$name" -c user.email="$email" send-email --dry-run --confirm=never --no-annotate --no-validate \
-	--from="$sender" --suppress-cc=self --no-chain-reply-to --8bit-encoding=UTF-8 \
-	--smtp-server=/bin/false "$out"/*.patch >"$out/send-email-dry-run.txt" 2>&1 ||
-	{ cat "$out/send-email-dry-run.txt" >&2; die "mail: git send-email --dry-run failed"; }
-grep -E '^(Dry-OK|Subject|To|Cc):' "$out/send-email-dry-run.txt" | sed 's/^/  /'
-log "mail: dry run in $out/send-email-dry-run.txt; to send for real: git send-email $out/*.patch"
+log "mail: the prep branch is b4/pidfs in $wt; to send it: cd $wt && b4 send"
