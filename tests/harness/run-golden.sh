@@ -76,7 +76,8 @@ for dir in "$here"/splat/*/; do
 done
 
 # bench/<case>/: *.log (one pidfs_bench boot each), expected.txt: each target that is not
-# n/a as "ID STATE VALUE [LOW..HIGH]" (scripts/bench-report.py's results.json, 3 decimals).
+# n/a as "ID STATE VALUE [LOW..HIGH]" (scripts/bench-report.py's results.json, 3 decimals);
+# optional expected-kcidb.txt: "ID STATUS" of every target in scripts/kcidb/bench.py's JSON.
 for dir in "$here"/bench/*/; do
     dir=${dir%/} name=$(basename "$dir") problems=()
     rc=0
@@ -92,6 +93,16 @@ for t in json.load(open(sys.argv[1]))["targets"]:
         print("%s %s %.3f [%.3f..%.3f]" % (t["id"], t["state"], t["value"], *t["interval"]))' \
             "$tmp/bench/results.json" > "$tmp/targets" 2>&1 || problems+=("results.json unreadable")
         diff -u "$dir/expected.txt" "$tmp/targets" >> "$tmp/diff" || problems+=("targets differ")
+        # The same run as KCIDB JSON (scripts/kcidb/bench.py): valid, one test per target.
+        { python3 "$scripts/kcidb/bench.py" --top "$here/../.." --out "$tmp/bench/kcidb.json" "$tmp/bench/results.json" &&
+            python3 "$scripts/kcidb/validate.py" "$tmp/bench/kcidb.json"; } >> "$tmp/diff" 2>&1 || problems+=("kcidb.json invalid")
+        python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+t = {x["path"].split(".")[-1]: x["status"] for x in d["tests"] if x["path"].startswith("bench.target.")}
+print("\n".join("%s %s" % kv for kv in sorted(t.items())))' "$tmp/bench/kcidb.json" > "$tmp/kcidb-targets" 2>&1 || true
+        if [ -f "$dir/expected-kcidb.txt" ]; then
+            diff -u "$dir/expected-kcidb.txt" "$tmp/kcidb-targets" >> "$tmp/diff" || problems+=("kcidb target statuses differ")
+        fi
     fi
     rm -rf "$tmp/bench"
     detail=$(IFS=';'; echo "${problems[*]}")
