@@ -130,7 +130,8 @@ run_id="$(date -u +%Y%m%dT%H%M%SZ)-series-$("$TOP/scripts/series-hash.sh")"
 [ "$mode" = wall ] && run_id="wall-$run_id"
 [ "$smoke" = 1 ] && run_id="smoke-$run_id"
 python3 "$TOP/scripts/bench-report.py" --run-id "$run_id" --meta "$out/meta.json" "$out" "${logs[@]}"
-python3 "$TOP/scripts/kcidb/bench.py" --top "$TOP" --out "$out/kcidb.json" "$out/results.json" >&2 &&
-	python3 "$TOP/scripts/kcidb/validate.py" "$out/kcidb.json" >&2 || die "bench: $out/kcidb.json: writing or validating failed"
+python3 "$TOP/scripts/kcidb/bench.py" --top "$TOP" --out "$out/kcidb.json" "$out/results.json" >&2 ||
+	die "bench: writing $out/kcidb.json failed"
+python3 "$TOP/scripts/kcidb/validate.py" "$out/kcidb.json" >&2 || die "bench: $out/kcidb.json does not validate"
 log "bench: run $run_id: $out/results.json, $out/table.txt, $out/dentries.png, $out/nsop.png"
 [ ${#failed[@]} -eq 0 ] || die "bench: ${#failed[@]} boot(s) failed, left out of the report: ${failed[*]}"

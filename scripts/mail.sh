@@ -17,8 +17,9 @@ out=$BUILD/mail
 
 name=$(git -C "$TOP" config user.name || true)
 email=$(git -C "$TOP" config user.email || true)
-[ -n "$name" ] && [ -n "$email" ] ||
+if [ -z "$name" ] || [ -z "$email" ]; then
 	die "mail: no sender: set git config user.name and user.email (each patch gets your Signed-off-by)"
+fi
 sender="$name <$email>"
 command -v b4 >/dev/null || die "mail: b4 is not installed (make deps)"
 # The tree must hold exactly the committed series.
