@@ -18,11 +18,10 @@ while getopts hk:n: o; do
 done
 
 SERIES=${SERIES:-$TOP/series} PATCHDIR=${PATCHDIR:-$TOP/patches}
-mapfile -t patches < <(sed -e 's/#.*//' -e 's/[[:space:]].*//' "$SERIES" | grep -v '^$' || true)
+list=$("$TOP/scripts/series-list.sh" "$SERIES" "$PATCHDIR") || die "apply: cannot read the series $SERIES"
+patches=()
+[ -z "$list" ] || mapfile -t patches <<<"$list"
 [ -n "$count" ] && patches=("${patches[@]:0:$count}")
-for p in "${patches[@]}"; do
-	[ -f "$PATCHDIR/$p" ] || die "apply: series names $p, which does not exist"
-done
 
 if [ -n "$ksrc" ]; then
 	tree=$(cd "$ksrc" && pwd)

@@ -58,7 +58,7 @@ install -m 755 /bin/busybox "$out/root/bin/busybox"
 ln -sf busybox "$out/root/bin/sh"
 install -m 755 "$out/bin/pidfs_bench" "$out/root/pidfs_bench"
 install -m 755 "$TOP/selftests/bench/guest-init" "$out/root/init"
-(cd "$out/root" && find . | cpio -o -H newc --quiet -R 0:0 | gzip -1) >"$out/bench.cpio.gz"
+"$TOP/scripts/mkinitramfs.sh" "$out/root" "$out/bench.cpio.gz"
 
 # 3. Interleaved boots: round r starts at kernel (r-1) mod 3. A boot that fails is recorded
 # and the others go on: the report then rests on the boots that worked, names the failed

@@ -19,6 +19,7 @@ covered() {
 	done < <(sed -n 's/^F:[[:space:]]*//p' "$KTREE/MAINTAINERS")
 	return 1
 }
+list=$("$TOP/scripts/series-list.sh") || die "checkpatch: cannot read the series"
 bad=()
 while read -r p; do
 	ignore=()
@@ -38,5 +39,5 @@ while read -r p; do
 	else
 		echo "checkpatch: $p: clean"
 	fi
-done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/series")
+done <<<"$list"
 [ ${#bad[@]} -eq 0 ] || die "checkpatch: ${#bad[@]} patch(es) not clean: ${bad[*]}"

@@ -60,7 +60,7 @@ mini_initramfs() { # INIT OUT
 	install -m 755 /bin/busybox "$root/bin/busybox"
 	ln -sf busybox "$root/bin/sh"
 	install -m 755 "$1" "$root/init"
-	(cd "$root" && find . | cpio -o -H newc --quiet -R 0:0 | gzip -1) >"$2"
+	"$TOP/scripts/mkinitramfs.sh" "$root" "$2"
 }
 
 case_hang() {
@@ -91,7 +91,7 @@ record() { # CASE CMD...
 }
 bash "$TOP/tests/harness/run-golden.sh" "$rows" || true
 # One row per case directory: a golden run that stopped half-way must not look shorter but green.
-golden_kinds=(parser splat manifest kcidb bench findings)
+golden_kinds=(parser splat manifest kcidb bench findings series)
 cases_on_disk=$(find "${golden_kinds[@]/#/$TOP/tests/harness/}" -mindepth 1 -maxdepth 1 -type d | wc -l)
 golden_rows=$(grep -cP "^harness/($(IFS='|'; echo "${golden_kinds[*]}"))/" "$rows" || true)
 if [ "$golden_rows" -eq "$cases_on_disk" ]; then

@@ -63,5 +63,5 @@ echo "nobody:x:65534:65534:nobody:/:/bin/false" >>"$root/etc/passwd"
 printf 'root:x:0:\nnobody:x:65534:\n' >"$root/etc/group"
 
 out=$BUILD/initramfs/$name.cpio.gz
-(cd "$root" && find . -print0 | sort -z | cpio --null -o -H newc --quiet -R 0:0 | gzip -1) >"$out"
+"$TOP/scripts/mkinitramfs.sh" "$root" "$out"
 log "initramfs $name: $out ($(du -h "$out" | cut -f1))"

@@ -25,7 +25,8 @@ command -v b4 >/dev/null || die "mail: b4 is not installed (make deps)"
 # The tree must hold exactly the committed series.
 git -C "$KTREE" rev-parse -q --verify base >/dev/null || die "mail: no tree in $KTREE (run make tree)"
 ids() { git patch-id --stable | cut -d' ' -f1; }
-want=$(while read -r p; do case $p in '' | '#'* | 0000-*) continue ;; esac; ids <"$TOP/patches/$p"; done <"$TOP/series")
+list=$("$TOP/scripts/series-list.sh") || die "mail: cannot read the series"
+want=$(while read -r p; do ids <"$TOP/patches/$p"; done <<<"$list")
 have=$(git -C "$KTREE" rev-list --reverse base..HEAD | while read -r c; do git -C "$KTREE" show "$c" | ids; done)
 [ "$want" = "$have" ] || die "mail: $KTREE base..HEAD is not the series in patches/ (run make tree, or make export first)"
 n=$(git -C "$KTREE" rev-list --count base..HEAD)

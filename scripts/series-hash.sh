@@ -5,11 +5,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 [ "${1:-}" = -h ] && { echo "usage: $0"; exit 0; }
+list=$("$TOP/scripts/series-list.sh") || die "series-hash: cannot read the series"
 files=("$TOP/series")
-while read -r p; do
-	case $p in '' | '#'*) continue ;; esac
-	[ -f "$TOP/patches/$p" ] || die "series-hash: patches/$p missing"
-	files+=("$TOP/patches/$p")
-done <"$TOP/series"
+while read -r p; do files+=("$TOP/patches/$p"); done <<<"$list"
 hash=$(cat "${files[@]}" | sha256sum | cut -c1-16)
 echo "$hash"

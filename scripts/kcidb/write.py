@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import re
+import subprocess
 import sys
 
 ORIGIN = 'pidfs_harness'
@@ -26,12 +27,11 @@ GUEST_ARCH = {'i386': 'i386'}
 
 def patchset_hash(top):
     hashes = []
-    with open(os.path.join(top, 'series')) as f:
-        for line in f:
-            name = line.split('#', 1)[0].strip()
-            if name:
-                with open(os.path.join(top, 'patches', name), 'rb') as p:
-                    hashes.append(hashlib.sha256(p.read()).hexdigest() + '\n')
+    names = subprocess.run([os.path.join(top, 'scripts', 'series-list.sh'), os.path.join(top, 'series')],
+                           check=True, capture_output=True, text=True).stdout.split()
+    for name in names:
+        with open(os.path.join(top, 'patches', name), 'rb') as p:
+            hashes.append(hashlib.sha256(p.read()).hexdigest() + '\n')
     return hashlib.sha256(''.join(hashes).encode()).hexdigest() if hashes else ''
 
 

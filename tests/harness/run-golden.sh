@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Golden tests for scripts/parse-results.py, scripts/splat-check.py, the manifest checker,
-# scripts/bench-report.py's verdicts, the KCIDB writer and the lint findings normalizer.
+# scripts/bench-report.py's verdicts, the KCIDB writers, the lint findings normalizer and the
+# series parser.
 #
 # parser/<case>/: results.log, expected.txt (exact stdout+stderr), expected.rc,
 #   optional known.txt (passed as --known), optional args (extra options, one line),
@@ -156,6 +157,18 @@ for dir in "$here"/findings/*/; do
     diff -u "$dir/expected.txt" "$tmp/out" >> "$tmp/diff" || problems+=("output differs")
     detail=$(IFS=';'; echo "${problems[*]}")
     record findings "$name" "${detail//;/; }"
+done
+
+# series/<case>/: series, patches/, expected.txt (exact stdout+stderr), expected.rc: the one
+# parser of quilt series files, scripts/series-list.sh, run in the case directory.
+for dir in "$here"/series/*/; do
+    dir=${dir%/} name=$(basename "$dir") problems=() rc=0
+    (cd "$dir" && "$scripts/series-list.sh" series patches) > "$tmp/out" 2>&1 || rc=$?
+    : > "$tmp/diff"
+    [ "$rc" = "$(cat "$dir/expected.rc")" ] || problems+=("exit $rc, expected $(cat "$dir/expected.rc")")
+    diff -u "$dir/expected.txt" "$tmp/out" >> "$tmp/diff" || problems+=("output differs")
+    detail=$(IFS=';'; echo "${problems[*]}")
+    record series "$name" "${detail//;/; }"
 done
 
 echo "$passed passed, $failed failed"
