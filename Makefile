@@ -22,7 +22,7 @@ TREE_READY = $(S)/tree.sh
 endif
 
 .PHONY: all check gates-full deps base tree export config build test debug harness-tests lint \
-	bisect base-run mail bench help clean
+	bisect base-run mail bench artifacts help clean
 all: deps
 	$(TREE_STEP)
 	$(S)/test-kernel.sh $(CONFIG)
@@ -100,10 +100,16 @@ bisect: deps
 	$(TREE_READY)
 	$(S)/bisect.sh $(if $(filter command line,$(origin CONFIG)),$(CONFIG))
 
+#   make artifacts  what a lab runs, in build/artifacts/CONFIG/: bzImage, vmlinux, config,
+#                 kselftest.tar.gz, initramfs.cpio.gz, cmdline, SHA256SUMS, lava-job.yaml
+artifacts: deps
+	$(TREE_READY)
+	$(S)/test-kernel.sh --prepare $(CONFIG)
+
 #   make help     this list
 help:
 	@sed -n 's/^#   //p' Makefile
 
-#   make clean    remove kernels, kselftests, initramfs and results (keeps build/linux)
+#   make clean    remove kernels, kselftests, initramfs, artifacts and results (keeps build/linux)
 clean:
-	rm -rf build/obj build/ksft build/initramfs build/results
+	rm -rf build/obj build/ksft build/initramfs build/artifacts build/results

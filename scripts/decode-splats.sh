@@ -12,7 +12,10 @@ set -euo pipefail
 res=$1
 [ -s "$res/splats.txt" ] || die "decode-splats: no $res/splats.txt"
 image=$(sed -n 's/.* -kernel \([^ ]*\) .*/\1/p' "$res/qemu.cmd" 2>/dev/null || true)
+# An object directory (OBJ/arch/x86/boot/bzImage), or an artifacts directory (bzImage beside
+# vmlinux and a source link; scripts/artifacts.sh).
 obj=${image%/arch/x86/boot/bzImage}
+[ "$obj" != "$image" ] || obj=$(dirname "$image")
 out=$res/splats.decoded.txt
 if [ -z "$image" ] || [ ! -f "$obj/vmlinux" ] || [ ! -x "$obj/source/scripts/decode_stacktrace.sh" ]; then
 	warn "decode-splats: no vmlinux and source for '${image:-?}' (from $res/qemu.cmd); not decoded"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Build configuration NAME from build/linux, build its kselftests and initramfs, boot it under
-# QEMU and judge the run: build -> kselftests -> initramfs -> boot -> verdict, each step timed.
+# QEMU and judge the run: build -> kselftests -> initramfs -> artifacts -> boot -> verdict, each
+# step timed. The boot uses exactly what a lab would get (build/artifacts/NAME, artifacts.sh):
+# the kernel, the initramfs and the command line recorded there.
 # Environment: TIMEOUT_MULT (runner timeout multiplier, default 1), BOOT_LIMIT (seconds),
 # APPEND (extra kernel command line), TESTS ("collection:test ..." to run a subset),
 # POST (a script run in the guest after the kselftests, as /harness-post), POST_PROGS
@@ -26,17 +28,23 @@ append="harness.timeout_mult=$mult ${APPEND:-}"
 [ -n "${TESTS:-}" ] && append="$append harness.tests=$(echo "$TESTS" | tr ' ' ',')"
 
 expect=$BUILD/initramfs/$name.sections
-if [ "$steps" = run ]; then
-	rm -rf "$BUILD/results/$run"
-	[ -f "$BUILD/initramfs/$name.cpio.gz" ] && [ -f "$expect" ] ||
-		die "test-kernel $name: nothing prepared (run with --prepare first)"
+art=$BUILD/artifacts/$name
+# boot_and_judge: boot the artifacts with their command line, then the verdict.
+boot_and_judge() {
+	[ -f "$art/bzImage" ] && [ -f "$art/initramfs.cpio.gz" ] && [ -f "$art/sections" ] && [ -f "$art/cmdline" ] ||
+		die "test-kernel $name: nothing prepared in $art (run with --prepare first)"
 	export VERDICT_SECTIONS
-	VERDICT_SECTIONS=$(cat "$expect")
-	timed "boot $run" "$TOP/scripts/boot.sh" -t "${BOOT_LIMIT:-$((600 * mult))}" -a "$append" "$name" "$run"
+	VERDICT_SECTIONS=$(cat "$art/sections")
+	rm -rf "$BUILD/results/$run"
+	timed "boot $run" "$TOP/scripts/boot.sh" -t "${BOOT_LIMIT:-$((600 * mult))}" -a "$(cat "$art/cmdline")" \
+		-k "$art/bzImage" -i "$art/initramfs.cpio.gz" "$name" "$run"
 	timed "verdict $run" "$TOP/scripts/verdict.sh" "$run"
+}
+if [ "$steps" = run ]; then
+	boot_and_judge
 	exit
 fi
-rm -f "$BUILD/initramfs/$name.cpio.gz" "$expect"
+rm -rf "$BUILD/initramfs/$name.cpio.gz" "$expect" "$art"
 timed "build $name" "$TOP/scripts/build.sh" "$name"
 timed "ksft-config $name" "$TOP/scripts/ksft-config-check.sh" "$name"
 timed "kselftests $name" "$TOP/scripts/kselftests.sh" "$name"
@@ -55,9 +63,6 @@ if [ -n "${POST:-}" ]; then
 fi
 timed "initramfs $name" "$TOP/scripts/initramfs.sh" "$name" "${extra[@]}"
 if [ -n "${POST:-}" ]; then echo "guest-tools kselftests post"; else echo "guest-tools kselftests"; fi >"$expect"
+timed "artifacts $name" "$TOP/scripts/artifacts.sh" "$name" "$append"
 [ "$steps" = prepare ] && exit 0
-export VERDICT_SECTIONS
-VERDICT_SECTIONS=$(cat "$expect")
-rm -rf "$BUILD/results/$run"
-timed "boot $run" "$TOP/scripts/boot.sh" -t "${BOOT_LIMIT:-$((600 * mult))}" -a "$append" "$name" "$run"
-timed "verdict $run" "$TOP/scripts/verdict.sh" "$run"
+boot_and_judge
