@@ -39,7 +39,7 @@ debug_env=(TIMEOUT_MULT=12 BOOT_LIMIT=3000 APPEND="pidfs_ino_start=0xffffff00 ha
 	MANIFEST="$TOP/selftests/manifests/x86_64-debug.tsv"
 	POST="$TOP/selftests/post-debug" POST_PROGS="stress failnth")
 debug_gate="x86_64-debug kernel in QEMU: kselftests, stress, failslab walk, kmemleak, splats"
-gate "x86_64-debug: build, kselftests, guest programs, initramfs" \
+gate "x86_64-debug: build, kselftests, guest programs, initramfs, artifacts" \
 	env "${debug_env[@]}" "$S/test-kernel.sh" --prepare x86_64-debug
 lane_a_pid=""
 if [ "$GATE_RC" -eq 0 ]; then
@@ -63,7 +63,7 @@ fi
 i386_env=(TIMEOUT_MULT=2 BOOT_LIMIT=1800 KSFT_TARGETS="pidfd nsfs pidfs" APPEND="pidfs_ino_start=0xffffff00"
 	MANIFEST="$TOP/selftests/manifests/i386.tsv")
 i386_gate="i386 kernel in QEMU (qemu-system-i386): pidfd, nsfs, pidfs kselftests"
-gate "i386: build, kselftests, initramfs" env "${i386_env[@]}" "$S/test-kernel.sh" --prepare i386
+gate "i386: build, kselftests, initramfs, artifacts" env "${i386_env[@]}" "$S/test-kernel.sh" --prepare i386
 lane_b_pid=""
 if [ "$GATE_RC" -eq 0 ]; then
 	(

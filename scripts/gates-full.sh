@@ -38,7 +38,7 @@ debug_env=(TIMEOUT_MULT=12 BOOT_LIMIT=7200 APPEND="pidfs_ino_start=0xffffff00 ha
 	POST="$TOP/selftests/post-debug" POST_PROGS="stress failnth")
 debug_gate="x86_64-debug kernel in QEMU: kselftests, stress 600 s, failslab walk, kmemleak, splats"
 cocci_gate="coccicheck over the touched directories vs base"
-gate "x86_64-debug: build, kselftests, guest programs, initramfs" \
+gate "x86_64-debug: build, kselftests, guest programs, initramfs, artifacts" \
 	env "${debug_env[@]}" "$S/test-kernel.sh" --prepare x86_64-debug
 # The lanes take the tip by its commit ($tip, taken after the apply).
 lanes=()
