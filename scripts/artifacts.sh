@@ -30,6 +30,8 @@ cp "$obj/vmlinux" "$out/vmlinux"
 cp "$obj/.config" "$out/config"
 cp "$BUILD/initramfs/$name.cpio.gz" "$out/initramfs.cpio.gz"
 cp "$BUILD/initramfs/$name.sections" "$out/sections"
+read -ra words <<<"$cmdline"
+cmdline="${words[*]}"
 printf '%s\n' "$cmdline" >"$out/cmdline"
 post=()
 [ -d "$BUILD/post-$name" ] && post=(-C "$BUILD" "post-$name")
@@ -49,7 +51,7 @@ import sys
 import yaml
 path, name, url, arch, cpu, cmdline, limit = sys.argv[1:8]
 minutes = int(limit) // 60 + 1
-append = f'console=ttyS0 panic=-1 loglevel=7 {cmdline} harness.out=/dev/ttyS0'.replace('  ', ' ')
+append = ' '.join(f'console=ttyS0 panic=-1 loglevel=7 {cmdline} harness.out=/dev/ttyS0'.split())
 job = {
     'device_type': 'qemu',
     'job_name': f'pidfs {name}: kselftests in QEMU',
@@ -69,7 +71,7 @@ job = {
             'name': f'pidfs-{name}',
             'start': '### BEGIN kselftests',
             'end': '### HARNESS-EXIT',
-            'pattern': r'(?P<result>ok|not ok) \d+ (?P<test_case_id>[^#\r\n]+)',
+            'pattern': r'^(?P<result>ok|not ok) \d+ (?P<test_case_id>[^#\r\n]+)',
             'fixupdict': {'ok': 'pass', 'not ok': 'fail'}}]}},
     ],
 }

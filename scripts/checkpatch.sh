@@ -20,6 +20,7 @@ covered() {
 	return 1
 }
 list=$("$TOP/scripts/series-list.sh") || die "checkpatch: cannot read the series"
+[ -n "$list" ] || die "checkpatch: the series names no patch"
 bad=()
 while read -r p; do
 	ignore=()

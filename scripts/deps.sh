@@ -7,7 +7,7 @@ set -euo pipefail
 pkgs=(
 	build-essential gcc-multilib flex bison bc libelf-dev libssl-dev dwarves kmod cpio
 	qemu-system-x86 busybox-static ccache sparse coccinelle b4 git git-email quilt
-	perl coreutils python3 python3-jsonschema libtap-formatter-junit-perl rsync gnuplot-nox file
+	perl coreutils python3 python3-jsonschema python3-yaml libtap-formatter-junit-perl rsync gnuplot-nox file
 	"linux-source-6.1=$(base_version)" linux-source-6.12
 )
 missing=()

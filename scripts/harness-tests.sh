@@ -64,7 +64,7 @@ mini_initramfs() { # INIT OUT
 }
 
 case_hang() {
-	mini_initramfs "$TOP/tests/harness/e2e/hang.init" "$work/hang.cpio.gz"
+	mini_initramfs "$TOP/tests/harness/e2e/hang.init" "$work/hang.cpio.gz" || return 1
 	expect_fail hang 'guest hung' env BUILD="$work" "$TOP/scripts/boot.sh" -t 120 \
 		-i "$work/hang.cpio.gz" -k "$BUILD/obj/$name/arch/x86/boot/bzImage" "$name" e2e-hang || return 1
 	grep -q 'hang.init: sleeping forever' "$work/hang.out" ||
@@ -72,7 +72,7 @@ case_hang() {
 }
 
 case_warning() {
-	mini_initramfs "$TOP/tests/harness/e2e/warn.init" "$work/warn.cpio.gz"
+	mini_initramfs "$TOP/tests/harness/e2e/warn.init" "$work/warn.cpio.gz" || return 1
 	env BUILD="$work" "$TOP/scripts/boot.sh" -t 300 -i "$work/warn.cpio.gz" \
 		-k "$BUILD/obj/$name/arch/x86/boot/bzImage" "$name" e2e-warning >"$work/warn-boot.out" 2>&1 ||
 		{ echo "FAIL: warning: the guest did not finish" >&2; cat "$work/warn-boot.out" >&2; return 1; }

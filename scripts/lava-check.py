@@ -29,7 +29,7 @@ def main():
                 digest, fname = line.split()
                 sums[fname] = digest
         with open(os.path.join(d, 'cmdline')) as f:
-            cmdline = f.read().strip()
+            cmdline = ' '.join(f.read().split())
     except (OSError, ValueError, yaml.YAMLError) as e:
         print(f'lava-check: {d}: {e}')
         return 1
@@ -81,8 +81,11 @@ def main():
         try:
             pat = re.compile(m.get('pattern', ''))
             hit = pat.search('not ok 3 pidfs:pidfs_test # exit=1')
+            nested = pat.search('    ok 1 nested subtest')
             if not hit or hit.group('result') != 'not ok' or not hit.group('test_case_id').startswith('pidfs:'):
                 problems.append(f'monitor {m.get("name")}: pattern misreads a KTAP "not ok" line')
+            if nested:
+                problems.append(f'monitor {m.get("name")}: pattern takes an indented subtest line as a test')
         except (re.error, IndexError) as e:
             problems.append(f'monitor {m.get("name")}: pattern: {e}')
     for p in problems[:20]:

@@ -13,6 +13,7 @@ ident() { env GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0="
 	GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1="$2" "${@:3}"; }
 
 rm -rf "$BUILD/mail"
+mkdir -p "$BUILD"
 if ident "" "" "$TOP/scripts/mail.sh" >"$BUILD/mail-gate-noident.log" 2>&1; then
 	die "mail-gate: make mail wrote a set without a sender identity"
 fi

@@ -21,11 +21,14 @@ if [ -z "$name" ] || [ -z "$email" ]; then
 	die "mail: no sender: set git config user.name and user.email (each patch gets your Signed-off-by)"
 fi
 sender="$name <$email>"
+# The sign-off is the configured identity's: none from the environment may take its place.
+unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL EMAIL
 command -v b4 >/dev/null || die "mail: b4 is not installed (make deps)"
 # The tree must hold exactly the committed series.
 git -C "$KTREE" rev-parse -q --verify base >/dev/null || die "mail: no tree in $KTREE (run make tree)"
 ids() { git patch-id --stable | cut -d' ' -f1; }
 list=$("$TOP/scripts/series-list.sh") || die "mail: cannot read the series"
+[ -n "$list" ] || die "mail: the series names no patch"
 want=$(while read -r p; do ids <"$TOP/patches/$p"; done <<<"$list")
 have=$(git -C "$KTREE" rev-list --reverse base..HEAD | while read -r c; do git -C "$KTREE" show "$c" | ids; done)
 [ "$want" = "$have" ] || die "mail: $KTREE base..HEAD is not the series in patches/ (run make tree, or make export first)"
@@ -93,12 +96,17 @@ wt=$(worktree mail base)
 b4q() { (cd "$wt" && b4 -n "$@") >>"$out/b4.log" 2>&1 || { tail -n 20 "$out/b4.log" >&2; die "mail: b4 $1 failed; see $out/b4.log"; }; }
 rm -rf "$out"
 mkdir -p "$out"
+git -C "$wt" cherry-pick --abort >/dev/null 2>&1 || true
 git -C "$wt" checkout -q -B b4-mail-base base
 git -C "$wt" branch -q -D b4/pidfs 2>/dev/null || true
 git -C "$wt" config --remove-section branch.b4/pidfs 2>/dev/null || true
 b4q prep -n pidfs -f base --force-revision "${v:-1}" "${prefixes[@]}"
-git -C "$wt" cherry-pick -s --allow-empty base.."$tip" >>"$out/b4.log" 2>&1 ||
+if ! git -C "$wt" cherry-pick -s --allow-empty base.."$tip" >>"$out/b4.log" 2>&1; then
+	git -C "$wt" cherry-pick --abort >/dev/null 2>&1 || true
 	die "mail: cherry-picking the series onto b4/pidfs failed; see $out/b4.log"
+fi
+# The cover template stays with the branch, so that a later `b4 send` there writes the same.
+git -C "$wt" config b4.prep-cover-template "$TOP/scripts/mail-cover.template"
 
 # The cover letter: subject and text of patches/0000-cover-letter.patch up to its shortlog,
 # the RFC note first; b4 adds the shortlog, diffstat and change-id.
@@ -130,4 +138,4 @@ for m in mails[1:]:
     assert sobs and sobs[-1] == 'Signed-off-by: ' + sender, f'{m["Subject"]}: last Signed-off-by is not {sender}'
 print(f'mail: {len(mails)} mails in {out}, from {sender}; the cover letter: {mails[0]["Subject"]}', file=sys.stderr)
 EOF
-log "mail: the prep branch is b4/pidfs in $wt; to send it: cd $wt && b4 send"
+log "mail: the prep branch is b4/pidfs in $wt; to send it, with your own sendemail settings: cd $wt && b4 send"

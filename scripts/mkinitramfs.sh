@@ -17,8 +17,8 @@ src=$KTREE/usr/gen_init_cpio.c
 gen=$BUILD/tools/gen_init_cpio
 if [ ! -x "$gen" ] || [ "$src" -nt "$gen" ]; then
 	mkdir -p "$BUILD/tools"
-	gcc -O2 -o "$gen.tmp" "$src" || die "mkinitramfs: building $src failed"
-	mv "$gen.tmp" "$gen"
+	gcc -O2 -o "$gen.$$" "$src" || die "mkinitramfs: building $src failed"
+	mv "$gen.$$" "$gen"
 fi
 
 # The list: one line per entry, parents before children (sorted paths).

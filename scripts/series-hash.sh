@@ -6,6 +6,7 @@ set -euo pipefail
 
 [ "${1:-}" = -h ] && { echo "usage: $0"; exit 0; }
 list=$("$TOP/scripts/series-list.sh") || die "series-hash: cannot read the series"
+[ -n "$list" ] || die "series-hash: the series names no patch"
 files=("$TOP/series")
 while read -r p; do files+=("$TOP/patches/$p"); done <<<"$list"
 hash=$(cat "${files[@]}" | sha256sum | cut -c1-16)

@@ -11,7 +11,7 @@ case "${1:-}" in -h | --help) usage; exit 0 ;; esac
 series=${1:-$TOP/series} patchdir=${2:-$(dirname "$series")/patches}
 [ -f "$series" ] || die "series-list: no series file $series"
 sed -e 's/#.*//' -e 's/^[[:space:]]*//' -e 's/[[:space:]].*//' -e '/^$/d' "$series" |
-	while read -r p; do
+	while IFS= read -r p || [ -n "$p" ]; do
 		[ -f "$patchdir/$p" ] || die "series-list: $series names $p, which is not in $patchdir"
 		echo "$p"
 	done

@@ -26,17 +26,27 @@ name=$1 run=${2:-$1}
 mult=${TIMEOUT_MULT:-1}
 append="harness.timeout_mult=$mult ${APPEND:-}"
 [ -n "${TESTS:-}" ] && append="$append harness.tests=$(echo "$TESTS" | tr ' ' ',')"
+read -ra words <<<"$append"
+append="${words[*]}"
 
 expect=$BUILD/initramfs/$name.sections
 art=$BUILD/artifacts/$name
-# boot_and_judge: boot the artifacts with their command line, then the verdict.
+# boot_and_judge: boot the artifacts with their command line, then the verdict. A --run
+# with other TIMEOUT_MULT, APPEND or TESTS than the preparation (a demo on the same kernel,
+# without a rebuild) boots the same files with the new command line, and says so.
 boot_and_judge() {
+	local cmdline
 	[ -f "$art/bzImage" ] && [ -f "$art/initramfs.cpio.gz" ] && [ -f "$art/sections" ] && [ -f "$art/cmdline" ] ||
 		die "test-kernel $name: nothing prepared in $art (run with --prepare first)"
+	cmdline=$(cat "$art/cmdline")
+	if [ "$cmdline" != "$append" ]; then
+		log "test-kernel $name: command line '$append', not the artifacts' '$cmdline'"
+		cmdline=$append
+	fi
 	export VERDICT_SECTIONS
 	VERDICT_SECTIONS=$(cat "$art/sections")
 	rm -rf "$BUILD/results/$run"
-	timed "boot $run" "$TOP/scripts/boot.sh" -t "${BOOT_LIMIT:-$((600 * mult))}" -a "$(cat "$art/cmdline")" \
+	timed "boot $run" "$TOP/scripts/boot.sh" -t "${BOOT_LIMIT:-$((600 * mult))}" -a "$cmdline" \
 		-k "$art/bzImage" -i "$art/initramfs.cpio.gz" "$name" "$run"
 	timed "verdict $run" "$TOP/scripts/verdict.sh" "$run"
 }
@@ -49,8 +59,8 @@ timed "build $name" "$TOP/scripts/build.sh" "$name"
 timed "ksft-config $name" "$TOP/scripts/ksft-config-check.sh" "$name"
 timed "kselftests $name" "$TOP/scripts/kselftests.sh" "$name"
 extra=()
+rm -rf "$BUILD/post-$name"
 if [ -n "${POST:-}" ]; then
-	rm -rf "$BUILD/post-$name"
 	mkdir -p "$BUILD/post-$name"
 	install -m 755 "$POST" "$BUILD/post-$name/harness-post"
 	install -m 755 "$TOP/selftests/post-kmemleak" "$BUILD/post-$name/harness-kmemleak"

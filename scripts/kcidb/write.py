@@ -28,7 +28,7 @@ GUEST_ARCH = {'i386': 'i386'}
 def patchset_hash(top):
     hashes = []
     names = subprocess.run([os.path.join(top, 'scripts', 'series-list.sh'), os.path.join(top, 'series')],
-                           check=True, capture_output=True, text=True).stdout.split()
+                           check=True, stdout=subprocess.PIPE, text=True).stdout.split()
     for name in names:
         with open(os.path.join(top, 'patches', name), 'rb') as p:
             hashes.append(hashlib.sha256(p.read()).hexdigest() + '\n')
