@@ -123,6 +123,7 @@ meta = {'kernels': kernels, 'qemu': open('$BUILD/results/$first_run/qemu.cmd').r
         'clock': ('guest CLOCK_MONOTONIC under -icount shift=0,sleep=off: 1 ns = 1 instruction'
                   if '$mode' == 'icount' else 'guest CLOCK_MONOTONIC, wall time under TCG'),
         'fragments': 'kernel-config: qemu selftests (all three; the series adds pidino, a boot-parameter test option)',
+        'kernel_hash': '$("$TOP/scripts/kernel-hash.sh")',
         'failed_boots': [l for l in open(sys.argv[2]).read().splitlines() if l]}
 json.dump(meta, open(sys.argv[1], 'w'), indent=1)
 EOF

@@ -6,11 +6,15 @@ usage: cover-check.py [COVER [RESULTS_DIR...]]
 COVER defaults to patches/0000-cover-letter.patch. The run id (YYYYmmddTHHMMSSZ-series-HASH)
 is looked up as RESULTS_DIR/<run id>/results.json or RESULTS_DIR/results.json with that
 run_id; defaults: Documentation/bench-runs and build/bench. Every cell of the table (medians,
-rounded as printed, and the two ratio columns) must match. Exits 1 naming each mismatch.
+rounded as printed, and the two ratio columns) must match, and the run must have measured
+this series' kernel code (meta.kernel_hash, scripts/kernel-hash.sh); a run made before runs
+recorded that hash is accepted only when the cover letter says "Measured on vN of this
+series". Exits 1 naming each mismatch.
 """
 import json
 import os
 import re
+import subprocess
 import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -70,6 +74,19 @@ def main():
     if failed:
         print(f'cover-check: run {run_id} lost boots, its numbers cannot be cited: ' + '; '.join(failed))
         return 1
+    # The run must have measured the kernel code of this series (scripts/kernel-hash.sh).
+    meta = data.get('meta') or {}
+    now = subprocess.run([os.path.join(TOP, 'scripts', 'kernel-hash.sh')], check=True,
+                         stdout=subprocess.PIPE, text=True).stdout.strip()
+    if meta.get('kernel_hash') and meta['kernel_hash'] != now:
+        print(f'cover-check: run {run_id} measured kernel code {meta["kernel_hash"]}, the series has {now}: '
+              f'redo make bench and cite the new run')
+        return 1
+    if not meta.get('kernel_hash'):
+        print(f'cover-check: run {run_id} predates kernel hashes: it cannot show that it measured '
+              f'this code ({now}); the cover letter must say which version it measured')
+        if not re.search(r'^Measured on v\d+ of this series', text, re.M):
+            return 1
     med = {}
     for w in data['workloads']:
         med[(w['id'], w['metric'])] = ({k: v['median'] for k, v in w['per_kernel'].items()},
