@@ -18,7 +18,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from write import ORIGIN, patchset_hash, path_of  # noqa: E402
+from write import ORIGIN, dump, patchset_hash, path_of  # noqa: E402
 
 STATE = {'met': 'PASS', 'not met': 'FAIL', 'undecided': 'DONE', 'n/a': 'SKIP'}
 
@@ -83,13 +83,7 @@ def main():
     for line in (r.get('meta') or {}).get('failed_boots') or []:
         test(str(line).split(' ')[0], 'bench.boot', 'ERROR', f'bench boot: {line}', excerpt=str(line))
 
-    data = {'version': {'major': 5, 'minor': 0}, 'checkouts': [checkout],
-            'builds': list(builds.values()), 'tests': tests}
-    with open(a.out, 'w') as f:
-        json.dump(data, f, indent=1)
-        f.write('\n')
-    print(f'kcidb: {a.out}: 1 checkout, {len(builds)} builds, {len(tests)} tests')
-    return 0
+    return dump(a.out, checkout, builds, tests)
 
 
 if __name__ == '__main__':

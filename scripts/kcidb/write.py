@@ -125,12 +125,17 @@ def main():
                               'comment': f'wall time of: {cols[0]}'[:1000],
                               'number': {'value': int(cols[1]), 'unit': 's'}, 'start_time': now})
 
+    return dump(a.out, checkout, builds, tests)
+
+
+def dump(out, checkout, builds, tests):
+    """Write one checkout with its builds and tests as a KCIDB v5 file."""
     data = {'version': {'major': 5, 'minor': 0}, 'checkouts': [checkout],
             'builds': list(builds.values()), 'tests': tests}
-    with open(a.out, 'w') as f:
+    with open(out, 'w') as f:
         json.dump(data, f, indent=1)
         f.write('\n')
-    print(f'kcidb: {a.out}: 1 checkout, {len(builds)} builds, {len(tests)} tests')
+    print(f'kcidb: {out}: 1 checkout, {len(builds)} builds, {len(tests)} tests')
     return 0
 
 

@@ -38,6 +38,18 @@ record() {
     if [ -n "$tsv" ]; then printf 'harness/%s/%s\t%s\t%s\n' "$1" "$2" "$status" "$3" >> "$tsv"; fi
 }
 
+# judge KIND DIR RC: the case passes when $tmp/out is DIR/expected.txt exactly and RC is
+# DIR/expected.rc (0 when the case has none).
+judge() {
+    local want=0 problems=() detail
+    [ ! -f "$2/expected.rc" ] || want=$(cat "$2/expected.rc")
+    : > "$tmp/diff"
+    [ "$3" = "$want" ] || problems+=("exit $3, expected $want")
+    diff -u "$2/expected.txt" "$tmp/out" >> "$tmp/diff" || problems+=("output differs")
+    detail=$(IFS=';'; echo "${problems[*]}")
+    record "$1" "$(basename "$2")" "${detail//;/; }"
+}
+
 for dir in "$here"/parser/*/; do
     dir=${dir%/} name=$(basename "$dir") args=() problems=()
     [ -f "$dir/known.txt" ] && args+=(--known known.txt)
@@ -113,15 +125,10 @@ done
 # manifest/<case>/: manifest.tsv, run/ (cases.tsv, sections), expected.txt (exact output),
 # expected.rc. The checker appends to cases.tsv: it runs on a copy.
 for dir in "$here"/manifest/*/; do
-    dir=${dir%/} name=$(basename "$dir") problems=()
+    dir=${dir%/} rc=0
     rm -rf "$tmp/run" && cp -r "$dir/run" "$tmp/run"
-    rc=0
     python3 "$scripts/manifest-check.py" "$dir/manifest.tsv" "$tmp/run" > "$tmp/out" 2>&1 || rc=$?
-    : > "$tmp/diff"
-    [ "$rc" = "$(cat "$dir/expected.rc")" ] || problems+=("exit $rc, expected $(cat "$dir/expected.rc")")
-    diff -u "$dir/expected.txt" "$tmp/out" >> "$tmp/diff" || problems+=("output differs")
-    detail=$(IFS=';'; echo "${problems[*]}")
-    record manifest "$name" "${detail//;/; }"
+    judge manifest "$dir" "$rc"
 done
 
 # kcidb/<case>/: either cases.tsv (+ timings.tsv), written with scripts/kcidb/write.py and
@@ -149,26 +156,18 @@ done
 # path under a build directory /golden/build), expected.txt: scripts/lib.sh normalize_findings,
 # exact. The same finding at base (in a worktree) and at the tip must read the same.
 for dir in "$here"/findings/*/; do
-    dir=${dir%/} name=$(basename "$dir") problems=()
+    dir=${dir%/} rc=0
     BUILD=/golden/build KTREE=/golden/build/$(cat "$dir/ktree") \
-        bash -c 'source "$1/lib.sh" && normalize_findings "$2"' _ "$scripts" "$dir/build.log" > "$tmp/out" 2>&1 ||
-        problems+=("normalize_findings failed")
-    : > "$tmp/diff"
-    diff -u "$dir/expected.txt" "$tmp/out" >> "$tmp/diff" || problems+=("output differs")
-    detail=$(IFS=';'; echo "${problems[*]}")
-    record findings "$name" "${detail//;/; }"
+        bash -c 'source "$1/lib.sh" && normalize_findings "$2"' _ "$scripts" "$dir/build.log" > "$tmp/out" 2>&1 || rc=$?
+    judge findings "$dir" "$rc"
 done
 
 # series/<case>/: series, patches/, expected.txt (exact stdout+stderr), expected.rc: the one
 # parser of quilt series files, scripts/series-list.sh, run in the case directory.
 for dir in "$here"/series/*/; do
-    dir=${dir%/} name=$(basename "$dir") problems=() rc=0
+    dir=${dir%/} rc=0
     (cd "$dir" && "$scripts/series-list.sh" series patches) > "$tmp/out" 2>&1 || rc=$?
-    : > "$tmp/diff"
-    [ "$rc" = "$(cat "$dir/expected.rc")" ] || problems+=("exit $rc, expected $(cat "$dir/expected.rc")")
-    diff -u "$dir/expected.txt" "$tmp/out" >> "$tmp/diff" || problems+=("output differs")
-    detail=$(IFS=';'; echo "${problems[*]}")
-    record series "$name" "${detail//;/; }"
+    judge series "$dir" "$rc"
 done
 
 echo "$passed passed, $failed failed"
