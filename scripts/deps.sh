@@ -6,7 +6,7 @@ set -euo pipefail
 [ "${1:-}" = -h ] && { echo "usage: $0   (installs the Debian packages the harness needs)"; exit 0; }
 pkgs=(
 	build-essential gcc-multilib flex bison bc libelf-dev libssl-dev dwarves kmod cpio
-	qemu-system-x86 busybox-static ccache sparse coccinelle b4 git git-email quilt
+	qemu-system-x86 busybox-static ccache sparse coccinelle b4 git quilt
 	perl coreutils python3 python3-jsonschema python3-yaml libtap-formatter-junit-perl rsync gnuplot-nox file
 	"linux-source-6.1=$(base_version)" linux-source-6.12
 )
