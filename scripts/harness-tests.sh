@@ -126,7 +126,30 @@ case_ksft_config() {
 		{ echo "FAIL: ksft-config: a complete configuration was refused" >&2; return 1; }
 }
 
+case_mkinitramfs() {
+	# scripts/mkinitramfs.sh: every entry 0:0 with its permission bits (setuid, sticky), the
+	# symlink's target, the file's bytes; a FIFO in the tree is refused, naming it.
+	local t=$work/mkinitramfs listing
+	rm -rf "$t" && mkdir -p "$t/root/bin" "$t/root/tmp" "$t/x"
+	printf 'payload\n' >"$t/root/bin/tool" && chmod 4750 "$t/root/bin/tool"
+	chmod 1777 "$t/root/tmp"
+	ln -s bin/tool "$t/root/link"
+	"$TOP/scripts/mkinitramfs.sh" "$t/root" "$t/a.cpio.gz" || return 1
+	listing=$(zcat "$t/a.cpio.gz" | cpio -itv --quiet 2>/dev/null | awk '{ print $1, $3, $4, $NF }' | sort)
+	local want
+	want=$(printf '%s\n' 'drwxr-xr-x root root bin' 'drwxrwxrwt root root tmp' \
+		'lrwxrwxrwx root root bin/tool' '-rwsr-x--- root root bin/tool' | sort)
+	[ "$listing" = "$want" ] || { printf 'FAIL: mkinitramfs: archive lists\n%s\nexpected\n%s\n' "$listing" "$want" >&2; return 1; }
+	(cd "$t/x" && zcat "$t/a.cpio.gz" | cpio -id --quiet 2>/dev/null) &&
+		cmp -s "$t/root/bin/tool" "$t/x/bin/tool" && [ "$(readlink "$t/x/link")" = bin/tool ] ||
+		{ echo "FAIL: mkinitramfs: extracted contents differ" >&2; return 1; }
+	mkfifo "$t/root/tmp/fifo"
+	expect_fail mkinitramfs-fifo "tmp/fifo: type 'p' is not a file, directory or symlink" \
+		"$TOP/scripts/mkinitramfs.sh" "$t/root" "$t/b.cpio.gz"
+}
+
 record docs/make-help case_make_help
+record e2e/mkinitramfs case_mkinitramfs
 record e2e/ksft-config-missing-option case_ksft_config
 record e2e/apply-failure case_apply
 record e2e/nothing-lost "$TOP/tests/harness/e2e/nothing-lost.sh" "$work/nothing-lost"
