@@ -20,8 +20,9 @@ for c in "${commits[@]}"; do
 	k=$((k + 1))
 	subject=$(git -C "$KTREE" log -1 --format=%s "$c")
 	case_name="bisect $name: patch $k/$n $subject"
-	if ! git -C "$KTREE" diff-tree --no-commit-id --name-only -r "$c" |
-		grep -qvE '^(Documentation|tools)/|^MAINTAINERS$'; then
+	files=$(git -C "$KTREE" diff-tree --no-commit-id --name-only -r "$c") ||
+		die "bisect: git diff-tree of patch $k/$n failed"
+	if [ -z "$files" ] || ! grep -qvE '^(Documentation|tools)/|^MAINTAINERS$' <<<"$files"; then
 		log "bisect: patch $k/$n touches only Documentation/, tools/ or MAINTAINERS: not built"
 		printf '%s\tskip\tonly Documentation/, tools/ or MAINTAINERS\n' "$case_name" >>"$CASES"
 		continue

@@ -17,6 +17,6 @@ apt-get "${opts[@]}" update -q >"$BUILD/apt-i386/update.log" 2>&1 ||
 	apt-get "${opts[@]}" download -q busybox-static:i386 >download.log 2>&1) ||
 	die "busybox-i386: apt-get download busybox-static:i386 failed; see $BUILD/apt-i386/download.log"
 dpkg-deb -x "$BUILD"/apt-i386/busybox-static_*_i386.deb "$out"
-file "$out/bin/busybox" 2>/dev/null | grep -q 'Intel 80386' || [ ! -x /usr/bin/file ] ||
+[ ! -x /usr/bin/file ] || [[ $(file "$out/bin/busybox") == *'Intel 80386'* ]] ||
 	die "busybox-i386: $out/bin/busybox is not an i386 binary"
 log "busybox-i386: $out/bin/busybox"

@@ -91,7 +91,7 @@ fi
 # Other revisions are built in worktrees (build/wt): no gate may move build/linux.
 gate "build/linux: still at the tip, unmodified, after every gate" bash -c \
 	'[ "$(git -C "$1" rev-parse HEAD)" = "$2" ] && [ -z "$(git -C "$1" status --porcelain --untracked-files=no)" ] ||
-	{ echo "build/linux: HEAD $(git -C "$1" rev-parse HEAD), expected the tip $2"; git -C "$1" status --short | head; exit 1; }' _ "$KTREE" "$tip"
+	{ echo "build/linux: HEAD $(git -C "$1" rev-parse HEAD), expected the tip $2"; git -C "$1" status --short | sed -n 1,10p; exit 1; }' _ "$KTREE" "$tip"
 # The results as KCIDB v5 JSON, for labs and dashboards that ingest that (validated).
 gate "kcidb.json: this run's results in KCIDB v5, validated" \
 	"$S/kcidb.sh" "$CASES" "$TIMINGS" "$BUILD/check/kcidb.json" "check-$(date -u +%Y%m%dT%H%M%SZ)"

@@ -74,7 +74,7 @@ grep -q '^harness/' "$CASES" || printf 'harness tests\tfail\tstopped before its 
 # Other revisions are built in worktrees (build/wt): no gate may move build/linux.
 gate "build/linux: still at the tip, unmodified, after every gate" bash -c \
 	'[ "$(git -C "$1" rev-parse HEAD)" = "$2" ] && [ -z "$(git -C "$1" status --porcelain --untracked-files=no)" ] ||
-	{ echo "build/linux: HEAD $(git -C "$1" rev-parse HEAD), expected the tip $2"; git -C "$1" status --short | head; exit 1; }' _ "$KTREE" "$tip"
+	{ echo "build/linux: HEAD $(git -C "$1" rev-parse HEAD), expected the tip $2"; git -C "$1" status --short | sed -n 1,10p; exit 1; }' _ "$KTREE" "$tip"
 log "waiting for the background lanes"
 for p in "${lanes[@]}"; do wait "$p" || true; done
 if [ ${#lanes[@]} -gt 0 ]; then

@@ -91,7 +91,7 @@ record() { # CASE CMD...
 }
 bash "$TOP/tests/harness/run-golden.sh" "$rows" || true
 # One row per case directory: a golden run that stopped half-way must not look shorter but green.
-golden_kinds=(parser splat manifest kcidb bench findings series)
+golden_kinds=(parser splat manifest kcidb bench findings series pipes)
 cases_on_disk=$(find "${golden_kinds[@]/#/$TOP/tests/harness/}" -mindepth 1 -maxdepth 1 -type d | wc -l)
 golden_rows=$(grep -cP "^harness/($(IFS='|'; echo "${golden_kinds[*]}"))/" "$rows" || true)
 if [ "$golden_rows" -eq "$cases_on_disk" ]; then
@@ -148,7 +148,16 @@ case_mkinitramfs() {
 		"$TOP/scripts/mkinitramfs.sh" "$t/root" "$t/b.cpio.gz"
 }
 
+case_pipes() {
+	# No harness script pipes into a reader that may stop early (scripts/pipe-check.py).
+	local files
+	mapfile -t files < <(git -C "$TOP" ls-files '*.sh' .ci/run)
+	[ ${#files[@]} -gt 0 ] || { echo "FAIL: pipes: git ls-files found no shell script" >&2; return 1; }
+	(cd "$TOP" && python3 scripts/pipe-check.py "${files[@]}")
+}
+
 record docs/make-help case_make_help
+record static/pipes case_pipes
 record e2e/mkinitramfs case_mkinitramfs
 record e2e/ksft-config-missing-option case_ksft_config
 record e2e/apply-failure case_apply

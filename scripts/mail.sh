@@ -109,9 +109,9 @@ fi
 git -C "$wt" config b4.prep-cover-template "$TOP/scripts/mail-cover.template"
 
 # The cover letter: subject and text of patches/0000-cover-letter.patch up to its shortlog,
-# the RFC note first; b4 adds the shortlog, diffstat and change-id.
-awk '/^$/ && !body { body = 1; next } body' "$src" |
-	awk '/^[^ ].* \([0-9]+\):$/ { exit } { print }' >"$out/blurb.txt"
+# the RFC note first; b4 adds the shortlog, diffstat and change-id. One awk that reads to the
+# end: a reader that exits early kills its writer with SIGPIPE, at random under load.
+awk '!body { if (/^$/) body = 1; next } /^[^ ].* \([0-9]+\):$/ { done = 1 } !done' "$src" >"$out/blurb.txt"
 { printf '%s\n\n%s' "$subject" "$note"; cat "$out/blurb.txt"; } >"$out/cover.txt"
 git -C "$wt" config branch.b4/pidfs.description "$(cat "$out/cover.txt")"
 rm -f "$out/blurb.txt" "$out/cover.txt"

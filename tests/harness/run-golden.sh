@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Golden tests for scripts/parse-results.py, scripts/splat-check.py, the manifest checker,
-# scripts/bench-report.py's verdicts, the KCIDB writers, the lint findings normalizer and the
-# series parser.
+# scripts/bench-report.py's verdicts, the KCIDB writers, the lint findings normalizer, the
+# series parser and the pipeline checker.
 #
 # parser/<case>/: results.log, expected.txt (exact stdout+stderr), expected.rc,
 #   optional known.txt (passed as --known), optional args (extra options, one line),
@@ -168,6 +168,14 @@ for dir in "$here"/series/*/; do
     dir=${dir%/} rc=0
     (cd "$dir" && "$scripts/series-list.sh" series patches) > "$tmp/out" 2>&1 || rc=$?
     judge series "$dir" "$rc"
+done
+
+# pipes/<case>/: *.sh, expected.txt (exact stdout+stderr), expected.rc: scripts/pipe-check.py,
+# which finds pipelines whose reader may stop early (SIGPIPE under pipefail), run on them.
+for dir in "$here"/pipes/*/; do
+    dir=${dir%/} rc=0
+    (cd "$dir" && python3 "$scripts/pipe-check.py" *.sh) > "$tmp/out" 2>&1 || rc=$?
+    judge pipes "$dir" "$rc"
 done
 
 echo "$passed passed, $failed failed"

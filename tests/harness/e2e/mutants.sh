@@ -20,7 +20,7 @@ mapfile -t all < <(awk -F'\t' '!/^#/ && NF { print $1 }' "$table")
 want=("$@")
 [ ${#want[@]} -gt 0 ] || want=("${all[@]}")
 for m in "${want[@]}"; do
-	printf '%s\n' "${all[@]}" | grep -qxF "$m" || { usage >&2; die "mutants: no mutant '$m' in $table"; }
+	grep -qxF -- "$m" < <(printf '%s\n' "${all[@]}") || { usage >&2; die "mutants: no mutant '$m' in $table"; }
 done
 
 failed=0
