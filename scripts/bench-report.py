@@ -175,6 +175,23 @@ def ratio(a, b):
     return a / b
 
 
+MODE_GAP = 1.10  # sorted reps further apart than this factor belong to different modes
+
+
+def modes(samples):
+    """The clusters of all reps: sorted, split wherever one value is more than
+    MODE_GAP times the one before it.  One mode is the healthy case; two mean the
+    median is choosing between them, and the report says so."""
+    out = []
+    for v in sorted(samples):
+        if out and (out[-1]['high'] <= 0 or v <= out[-1]['high'] * MODE_GAP):
+            out[-1]['high'] = v
+            out[-1]['count'] += 1
+        else:
+            out.append({'low': v, 'high': v, 'count': 1})
+    return out
+
+
 def stats(by_boot):
     """by_boot: boot -> samples of that boot, in rep order."""
     samples = [v for b in by_boot for v in by_boot[b]]
@@ -187,6 +204,7 @@ def stats(by_boot):
         'samples': samples,
         'reps': len(samples),
         'boots': len(boot_medians),
+        'modes': modes(samples),
     }
 
 
@@ -395,6 +413,12 @@ def evaluate_targets(workloads, ns):
                 t['detail'] = (f'{a} {fnum(sa["median"])} / {b} {fnum(sb["median"])} {METRICS[metric]}'
                                f' = {fnum(r, 3) if r is not None else "n/a"}{iv} (limit {limit}; '
                                f'{sa["boots"]} and {sb["boots"]} boots)')
+                # Reps in several modes: the medians stand for one of them, the interval
+                # over boots need not show it. Such a target is not decided.
+                several = [k for k, st in ((a, sa), (b, sb)) if len(st.get('modes') or []) > 1]
+                if several and t['state'] != 'n/a':
+                    t['state'] = 'undecided'
+                    t['detail'] += f'; {" and ".join(several)} in several modes'
         t['met'] = {'met': True, 'not met': False}.get(t['state'])
         out.append(t)
     return out
@@ -469,6 +493,20 @@ def header_lines(res):
     return lines
 
 
+def mode_lines(res):
+    """One line per (workload, time metric, kernel) whose reps fall into several modes."""
+    lines = []
+    for w in res['workloads']:
+        if w['unit'] != METRICS['ns_per_op']:
+            continue
+        for k, st in w['per_kernel'].items():
+            ms = st.get('modes') or []
+            if len(ms) > 1:
+                lines.append(f'W{w["id"]} {w["metric"]} {k}: ' + ', '.join(
+                    f'{fnum(m["low"])}..{fnum(m["high"])} ({m["count"]} reps)' for m in ms))
+    return lines
+
+
 def render(res):
     head, rows = table_rows(res)
     thead, trows = target_rows(res)
@@ -480,6 +518,10 @@ def render(res):
     summary = (f'{count["met"]} of {len(res["targets"])} targets met, {count["not met"]} not met, '
                f'{count["undecided"]} undecided' + (f', {count["n/a"]} n/a' if count['n/a'] else ''))
     txt.append(summary)
+    multi = mode_lines(res)
+    if multi:
+        txt += ['', f'More than one mode (reps more than {MODE_GAP:.2f}x apart): the median '
+                'picks one of them'] + ['  ' + line for line in multi]
     for f in res['meta'].get('failed_boots') or []:
         txt.append(f'FAILED BOOT, left out: {f}')
     for e in res['errors']:
@@ -491,6 +533,9 @@ def render(res):
            for line in header_lines(res)] + ['']
     md += md_table(head, rows) + ['', f'Targets ({summary}):', '']
     md += md_table(thead, trows)
+    if multi:
+        md += ['', f'More than one mode (reps more than {MODE_GAP:.2f}x apart):', '']
+        md += ['- ' + line for line in multi]
     md += [f'- FAILED BOOT, left out: {f}' for f in res['meta'].get('failed_boots') or []]
     return '\n'.join(txt) + '\n', '\n'.join(md) + '\n'
 

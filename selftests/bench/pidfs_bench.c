@@ -13,7 +13,7 @@
  *  1   open /proc/self/ns/mnt COUNT times, keeping the fds open
  *  2   pidfd_open(getpid()) COUNT times, keeping the fds open
  *  3   pidfd_open() + close() of one pid in a loop
- *  4   the first pidfd of each of CHILDREN live children
+ *  4   the first pidfd of each of CHILDREN live children, all asleep
  *  5   clone3(CLONE_PIDFD) + waitid(P_PIDFD) + close()
  *  6   workload 3 in two threads at once, on the same pid
  *  7a  dup() + close(), a floor for workload 3
@@ -529,16 +529,66 @@ static void wl_pairs(const struct workload *wl, int rep, int (*op)(void),
 
 /* ---- workload 4: first pidfd of each of CHILDREN live children ---- */
 
+/* The state letter of /proc/PID/stat ('S', 'R', ...), or 0 if unreadable. */
+static char proc_state(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t len;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return 0;
+	buf[len] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+/*
+ * Wait until every child has told it started (a byte on @ready) and sleeps in
+ * its read() of the release pipe.  A child that has not run yet, or has not
+ * yet blocked, would run inside the timed loop and add its first schedule,
+ * page faults and exit path to some pidfd_open()s but not to others: on one
+ * vCPU that made the figure bimodal per repetition.
+ */
+static void settle_children(int ready, long n)
+{
+	long got = 0, i, tries;
+	char buf[256];
+	ssize_t r;
+
+	while (got < n) {
+		r = read(ready, buf, sizeof(buf));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			die_msg("a child of workload 4 died before it was ready");
+		got += r;
+	}
+	for (i = 0; i < n; i++) {
+		for (tries = 0; proc_state(cfg.pids[i]) != 'S'; tries++) {
+			if (tries == 100000)
+				die_msg("a child of workload 4 does not go to sleep");
+			sched_yield();
+		}
+	}
+}
+
 static void wl_children(const struct workload *wl, int rep)
 {
 	struct counters before, after, left, dropped;
 	long n = cfg.children, forked, i;
 	long long t0, elapsed;
-	int p[2], status;
+	int p[2], ready[2], status;
 	struct json j;
 	char c;
 
-	if (pipe2(p, O_CLOEXEC))
+	if (pipe2(p, O_CLOEXEC) || pipe2(ready, O_CLOEXEC))
 		die("pipe2", errno);
 	for (forked = 0; forked < n; forked++) {
 		pid_t pid = fork();
@@ -552,8 +602,12 @@ static void wl_children(const struct workload *wl, int rep)
 			die("fork", err);
 		}
 		if (pid == 0) {
-			/* block until the parent closes the write end */
+			/* say so, then block until the parent closes the write end */
 			close(p[1]);
+			close(ready[0]);
+			if (write(ready[1], "r", 1) != 1)
+				_exit(1);
+			close(ready[1]);
 			while (read(p[0], &c, 1) < 0 && errno == EINTR)
 				;
 			_exit(0);
@@ -561,6 +615,9 @@ static void wl_children(const struct workload *wl, int rep)
 		cfg.pids[forked] = pid;
 	}
 	xclose(p[0]);
+	xclose(ready[1]);
+	settle_children(ready[0], n);
+	xclose(ready[0]);
 
 	drop_dcache();
 	warm_up(open_pidfd_self, n);

@@ -90,7 +90,8 @@ done
 
 # bench/<case>/: *.log (one pidfs_bench boot each), expected.txt: each target that is not
 # n/a as "ID STATE VALUE [LOW..HIGH]" (scripts/bench-report.py's results.json, 3 decimals);
-# optional expected-kcidb.txt: "ID STATUS" of every target in scripts/kcidb/bench.py's JSON.
+# optional expected-kcidb.txt: "ID STATUS" of every target in scripts/kcidb/bench.py's JSON;
+# optional expected-modes.txt: the report's lines for workloads in several modes (none if absent).
 for dir in "$here"/bench/*/; do
     dir=${dir%/} name=$(basename "$dir") problems=()
     rc=0
@@ -115,6 +116,14 @@ t = {x["path"].split(".")[-1]: x["status"] for x in d["tests"] if x["path"].star
 print("\n".join("%s %s" % kv for kv in sorted(t.items())))' "$tmp/bench/kcidb.json" > "$tmp/kcidb-targets" 2>&1 || true
         if [ -f "$dir/expected-kcidb.txt" ]; then
             diff -u "$dir/expected-kcidb.txt" "$tmp/kcidb-targets" >> "$tmp/diff" || problems+=("kcidb target statuses differ")
+        fi
+        # The workloads whose reps fall into several modes, as the report lists them.
+        sed -n '/^More than one mode/,/^$/{/^  /s/^  //p}' "$tmp/out" > "$tmp/modes"
+        if [ -f "$dir/expected-modes.txt" ]; then
+            diff -u "$dir/expected-modes.txt" "$tmp/modes" >> "$tmp/diff" || problems+=("modes differ")
+        elif [ -s "$tmp/modes" ]; then
+            cat "$tmp/modes" >> "$tmp/diff"
+            problems+=("modes reported, none expected")
         fi
     fi
     rm -rf "$tmp/bench"
