@@ -149,9 +149,10 @@ case_mkinitramfs() {
 }
 
 case_pipes() {
-	# No harness script pipes into a reader that may stop early (scripts/pipe-check.py).
+	# No harness script pipes into a reader that may stop early (scripts/pipe-check.py);
+	# the golden cases of the checker itself are such scripts on purpose.
 	local files
-	mapfile -t files < <(git -C "$TOP" ls-files '*.sh' .ci/run)
+	mapfile -t files < <(git -C "$TOP" ls-files -- '*.sh' .ci/run ':!tests/harness/pipes/')
 	[ ${#files[@]} -gt 0 ] || { echo "FAIL: pipes: git ls-files found no shell script" >&2; return 1; }
 	(cd "$TOP" && python3 scripts/pipe-check.py "${files[@]}")
 }
