@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Golden tests for scripts/parse-results.py, scripts/splat-check.py, the manifest checker,
 # scripts/bench-report.py's verdicts, the KCIDB writers, the lint findings normalizer, the
-# series parser and the pipeline checker.
+# series parser, the pipeline checker and the cover letter's table checker.
 #
 # parser/<case>/: results.log, expected.txt (exact stdout+stderr), expected.rc,
 #   optional known.txt (passed as --known), optional args (extra options, one line),
@@ -185,6 +185,14 @@ for dir in "$here"/pipes/*/; do
     dir=${dir%/} rc=0
     (cd "$dir" && python3 "$scripts/pipe-check.py" *.sh) > "$tmp/out" 2>&1 || rc=$?
     judge pipes "$dir" "$rc"
+done
+
+# cover/<case>/: cover.txt, runs/<run id>/results.json, kernel-hash (the series' kernel hash the
+# check compares with), expected.txt (exact stdout+stderr), expected.rc: scripts/cover-check.py.
+for dir in "$here"/cover/*/; do
+    dir=${dir%/} rc=0
+    (cd "$dir" && COVER_CHECK_KERNEL_HASH=$(cat kernel-hash) python3 "$scripts/cover-check.py" cover.txt runs) > "$tmp/out" 2>&1 || rc=$?
+    judge cover "$dir" "$rc"
 done
 
 echo "$passed passed, $failed failed"
