@@ -23,7 +23,7 @@ else
 fi
 tip=$(git -C "$KTREE" rev-parse -q --verify HEAD || echo none)
 gate "checkpatch --strict on every patch" "$S/checkpatch.sh"
-gate "cover letter: its benchmark table matches the run it names" python3 "$S/cover-check.py"
+gate "cover letter: its benchmark tables match the runs they name" python3 "$S/cover-check.py"
 # make mail through b4 with a test sender; git am and b4 am of the mails rebuild make tree's tree.
 gate "mail: b4 writes the set with the sender's sign-off; git am and b4 am of it give make tree's tree" \
 	"$S/mail-gate.sh"

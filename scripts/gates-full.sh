@@ -25,7 +25,7 @@ gate "base tree" "$S/base.sh"
 gate "apply series" "$S/apply.sh"
 tip=$(git -C "$KTREE" rev-parse -q --verify HEAD || echo none)
 gate "checkpatch --strict on every patch" "$S/checkpatch.sh"
-gate "cover letter: its benchmark table matches the run it names" python3 "$S/cover-check.py"
+gate "cover letter: its benchmark tables match the runs they name" python3 "$S/cover-check.py"
 # Ctrl-C or a kill: the guests and the scan of the background lanes go too.
 trap 'trap - INT TERM; kill -TERM 0' INT TERM
 
