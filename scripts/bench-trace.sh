@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Where the instructions of pidfd_open() go: the kernels of `make bench`, built once more with
+# the function-graph tracer (kernel-config/trace.config), booted under -icount shift=0 with
+# selftests/bench/trace-init, which traces every pidfd_open() of pidfs_bench's workload 4
+# (first pidfd of each of C live children). scripts/trace-report.py then gives, per kind of
+# call, the median instructions of each callee. Traced kernels are not the measured ones: the
+# tracer's own entry and exit add to every traced function; compare callees, not totals.
+# Output: build/bench-trace/<label>.trace and report.txt.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	echo "usage: $0 [-c CHILDREN] [-d DEPTH] [LABEL...]   (labels: base series peer; default base series)"
+}
+children=200 depth=4
+while getopts hc:d: o; do
+	case $o in
+	h) usage; exit 0 ;;
+	c) children=$OPTARG ;;
+	d) depth=$OPTARG ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+labels=("$@")
+[ ${#labels[@]} -gt 0 ] || labels=(base series)
+case $children$depth in *[!0-9]*) usage >&2; die "bench-trace: -c and -d take whole numbers" ;; esac
+git -C "$KTREE" rev-parse -q --verify base >/dev/null || die "bench-trace: no tree in $KTREE (run make tree)"
+out=$BUILD/bench-trace
+rm -rf "$out"
+mkdir -p "$out/root"/{bin,proc,sys,dev,tmp}
+export EXTRA_CONFIG=$TOP/kernel-config/trace.config
+
+for k in "${labels[@]}"; do
+	case $k in
+	base) tree=$(worktree base base) cfg=base.trace lenient=0 ;;
+	series) tree=$KTREE cfg=x86_64.trace lenient=0 ;;
+	peer) tree=$("$TOP/scripts/peer.sh") cfg=peer.trace lenient=1 ;;
+	*) usage >&2; die "bench-trace: unknown label '$k'" ;;
+	esac
+	log "bench-trace: build $k ($cfg)"
+	env KTREE="$tree" CONFIG_LENIENT=$lenient "$TOP/scripts/build.sh" "$cfg" ||
+		die "bench-trace: building the $k kernel ($cfg) failed"
+done
+
+run_logged "$out/program.log" make -C "$TOP/selftests/bench" OUT="$out/bin" ||
+	die "bench-trace: building selftests/bench failed"
+install -m 755 /bin/busybox "$out/root/bin/busybox"
+ln -sf busybox "$out/root/bin/sh"
+install -m 755 "$out/bin/pidfs_bench" "$out/root/pidfs_bench"
+install -m 755 "$TOP/selftests/bench/trace-init" "$out/root/init"
+"$TOP/scripts/mkinitramfs.sh" "$out/root" "$out/trace.cpio.gz"
+
+for k in "${labels[@]}"; do
+	case $k in base) cfg=base.trace ;; series) cfg=x86_64.trace ;; peer) cfg=peer.trace ;; esac
+	run=bench-trace-$k
+	"$TOP/scripts/boot.sh" -I -t 3600 -a "bench.args=-k,$k,-r,1,-w,4,-c,$children trace.depth=$depth" \
+		-i "$out/trace.cpio.gz" -k "$BUILD/obj/$cfg/arch/x86/boot/bzImage" "$cfg" "$run" ||
+		die "bench-trace: boot of the $k kernel failed; see build/results/$run"
+	grep -q '^### END trace rc=0' "$BUILD/results/$run/results.clean" ||
+		die "bench-trace: the traced run on $k failed; see build/results/$run/results.clean"
+	cp "$BUILD/results/$run/trace.log" "$out/$k.trace"
+done
+traces=()
+for k in "${labels[@]}"; do traces+=("$out/$k.trace"); done
+python3 "$TOP/scripts/trace-report.py" "${traces[@]}" | tee "$out/report.txt"
