@@ -39,7 +39,7 @@ for k in "${labels[@]}"; do
 	*) usage >&2; die "bench-trace: unknown label '$k'" ;;
 	esac
 	log "bench-trace: build $k ($cfg)"
-	env KTREE="$tree" CONFIG_LENIENT=$lenient "$TOP/scripts/build.sh" "$cfg" ||
+	env KTREE="$tree" CONFIG_LENIENT="$lenient" "$TOP/scripts/build.sh" "$cfg" ||
 		die "bench-trace: building the $k kernel ($cfg) failed"
 done
 
