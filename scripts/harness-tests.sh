@@ -91,7 +91,7 @@ record() { # CASE CMD...
 }
 bash "$TOP/tests/harness/run-golden.sh" "$rows" || true
 # One row per case directory: a golden run that stopped half-way must not look shorter but green.
-golden_kinds=(parser splat manifest kcidb bench findings series pipes cover)
+golden_kinds=(parser splat manifest kcidb bench findings series pipes cover trace)
 cases_on_disk=$(find "${golden_kinds[@]/#/$TOP/tests/harness/}" -mindepth 1 -maxdepth 1 -type d | wc -l)
 golden_rows=$(grep -cP "^harness/($(IFS='|'; echo "${golden_kinds[*]}"))/" "$rows" || true)
 if [ "$golden_rows" -eq "$cases_on_disk" ]; then

@@ -70,10 +70,10 @@ def report(path):
     for name, dur, paths in calls:
         kinds.setdefault((name, tuple(sorted(paths))), []).append((dur, paths))
     out = [f'{label}: {len(calls)} traced calls, {len(kinds)} kind(s)']
-    for n, ((name, keys), members) in enumerate(sorted(kinds.items(), key=lambda kv: -len(kv[1])), 1):
+    for n, ((name, _), members) in enumerate(sorted(kinds.items(), key=lambda kv: -len(kv[1])), 1):
         total = statistics.median(d for d, _ in members)
         out.append(f'  kind {n}: {len(members)} call(s) of {name}, median {total:.0f} instructions')
-        for p in keys:
+        for p in members[0][1]:  # in the order of the first call's graph
             depth = p.count('/')
             med = statistics.median(paths[p] for _, paths in members)
             out.append(f'    {"  " * depth}{p.rsplit("/", 1)[-1]:<{44 - 2 * depth}}{med:>9.0f}')

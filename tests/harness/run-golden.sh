@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Golden tests for scripts/parse-results.py, scripts/splat-check.py, the manifest checker,
 # scripts/bench-report.py's verdicts, the KCIDB writers, the lint findings normalizer, the
-# series parser, the pipeline checker and the cover letter's table checker.
+# series parser, the pipeline checker, the cover letter's table checker and the trace report.
 #
 # parser/<case>/: results.log, expected.txt (exact stdout+stderr), expected.rc,
 #   optional known.txt (passed as --known), optional args (extra options, one line),
@@ -193,6 +193,14 @@ for dir in "$here"/cover/*/; do
     dir=${dir%/} rc=0
     (cd "$dir" && COVER_CHECK_KERNEL_HASH=$(cat kernel-hash) python3 "$scripts/cover-check.py" cover.txt runs) > "$tmp/out" 2>&1 || rc=$?
     judge cover "$dir" "$rc"
+done
+
+# trace/<case>/: *.trace (function_graph output), expected.txt (exact stdout+stderr),
+# expected.rc: scripts/trace-report.py, which bench-trace.sh runs on its traced boots.
+for dir in "$here"/trace/*/; do
+    dir=${dir%/} rc=0
+    (cd "$dir" && python3 "$scripts/trace-report.py" *.trace) > "$tmp/out" 2>&1 || rc=$?
+    judge trace "$dir" "$rc"
 done
 
 echo "$passed passed, $failed failed"
