@@ -29,7 +29,7 @@ BOOTSTRAP_RESAMPLES = 4000
 BOOTSTRAP_SEED = 20261202  # fixed: the same logs give the same intervals
 KERNELS = ('base', 'series', 'peer')
 RATIOS = (('series/base', 'series', 'base'), ('series/peer', 'series', 'peer'))
-WORKLOAD_ORDER = ('1', '2', '3', '4', '5', '6', '7a', '7b', '8', '9')
+WORKLOAD_ORDER = ('1', '2', '3', '4', '5', '6', '7a', '7b', '8', '9', '10', '11')
 
 # metric -> (unit, how to format).  Metrics taken as they are from result lines;
 # "slab_bytes_per_op" is derived (slab_kb_added * 1024 / n).
@@ -72,6 +72,8 @@ TABLE_ROWS = (
     ('7b', 'ns_per_op', 'ns/pair'),
     ('8', 'ns_per_op', 'ns/pair'),
     ('9', 'ns_per_op', 'ns/cycle'),
+    ('10', 'ns_per_op', 'ns/call'),
+    ('11', 'ns_per_op', 'ns/reopen'),
 )
 
 # Targets: (id, workload, metric, kind, limit, text)
@@ -269,6 +271,9 @@ def summarise(records, args, meta):
     results = [r for r in records if r.get('type') == 'result' and 'kernel' in r]
     metas = [r for r in records if r.get('type') == 'meta']
     errors = [r for r in records if r.get('type') == 'error']
+    # Workloads a kernel lacks the interface for (the pidfs ABI on 6.1 and 6.12).
+    skips = sorted({(r.get('kernel'), str(r.get('id')), r.get('what', ''), r.get('error', ''))
+                    for r in records if r.get('type') == 'skip'}, key=lambda x: (x[0] or '', sort_key(x[1])))
     labels = sorted({r['kernel'] for r in results} | {r['kernel'] for r in metas if 'kernel' in r},
                     key=lambda k: (KERNELS.index(k) if k in KERNELS else 9, k))
     for k in labels:
@@ -364,6 +369,7 @@ def summarise(records, args, meta):
         'curves': curves,
         'curves_inodes': curves_inodes,
         'targets': targets,
+        'skipped': [{'kernel': k, 'id': i, 'what': w, 'error': e} for k, i, w, e in skips],
         'errors': [{k: v for k, v in e.items() if not k.startswith('_')} | {'runlog': e['_file']}
                    for e in errors],
     }
@@ -522,6 +528,8 @@ def render(res):
     if multi:
         txt += ['', f'More than one mode (reps more than {MODE_GAP:.2f}x apart): the median '
                 'picks one of them'] + ['  ' + line for line in multi]
+    for sk in res.get('skipped') or []:
+        txt.append(f'Not run on {sk["kernel"]}: workload {sk["id"]}: {sk["what"]}: {sk["error"]}')
     for f in res['meta'].get('failed_boots') or []:
         txt.append(f'FAILED BOOT, left out: {f}')
     for e in res['errors']:

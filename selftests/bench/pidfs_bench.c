@@ -21,6 +21,11 @@
  *  8   open() + close() of each namespace file of /proc/self/ns in
  *      turn: an nsfs dentry made and freed per open
  *  9   fork() + exit + waitpid(), no pidfd: what every process pays
+ * 10   ioctl(PIDFD_GET_INFO) for the pid and credentials of a live process
+ * 11   name_to_handle_at() of a pidfd + open_by_handle_at(FD_PIDFS_ROOT) +
+ *      close(): a process's identity and a pidfd back from it
+ * Workloads 10 and 11 need the pidfs ABI; a kernel without it gets a
+ * {"type":"skip"} line for them instead of results.
  *
  * Before each repetition of each workload: sync(), then
  * "echo 2 > /proc/sys/vm/drop_caches" (unless -D), then a short warm-up of
@@ -72,11 +77,11 @@ struct counters {
 	long slab_kb;
 };
 
-enum wl_id { W1, W2, W3, W4, W5, W6, W7A, W7B, W8, W9, NR_WL };
+enum wl_id { W1, W2, W3, W4, W5, W6, W7A, W7B, W8, W9, W10, W11, NR_WL };
 
 struct workload {
-	const char *id;		/* "1".."6", "7a", "7b", "8", "9" */
-	int number;		/* 1..9 */
+	const char *id;		/* "1".."6", "7a", "7b", "8".."11" */
+	int number;		/* 1..11 */
 	const char *variant;	/* NULL, or "dup"/"eventfd" for 7 */
 	const char *name;
 };
@@ -92,6 +97,8 @@ static const struct workload workloads[NR_WL] = {
 	[W7B] = { "7b", 7, "eventfd", "eventfd+close (floor)" },
 	[W8]  = { "8",  8, NULL, "open+close /proc/self/ns/* in turn" },
 	[W9]  = { "9",  9, NULL, "fork+exit+waitpid, no pidfd" },
+	[W10] = { "10", 10, NULL, "PIDFD_GET_INFO of a live process" },
+	[W11] = { "11", 11, NULL, "file handle of a pidfd, reopened by it" },
 };
 
 static struct {
@@ -724,6 +731,92 @@ static int open_ns_next(void)
 	return fd;
 }
 
+/* ---- workloads 10, 11: PIDFD_GET_INFO and pidfs file handles ---- */
+
+static int abi_fd = -1;
+static struct {
+	struct file_handle fh;
+	unsigned char bytes[MAX_HANDLE_SZ];
+} handle;
+
+static int get_info(void)
+{
+	struct pidfd_info info = {
+		.mask = PIDFD_INFO_PID | PIDFD_INFO_CREDS,
+	};
+
+	if (ioctl(abi_fd, PIDFD_GET_INFO, &info))
+		die("ioctl(PIDFD_GET_INFO)", errno);
+	return -1;
+}
+
+static int reopen_by_handle(void)
+{
+	int mnt_id, fd;
+
+	handle.fh.handle_bytes = MAX_HANDLE_SZ;
+	if (name_to_handle_at(abi_fd, "", &handle.fh, &mnt_id, AT_EMPTY_PATH))
+		die("name_to_handle_at(pidfd)", errno);
+	fd = open_by_handle_at(FD_PIDFS_ROOT, &handle.fh, O_CLOEXEC);
+	if (fd < 0)
+		die("open_by_handle_at(FD_PIDFS_ROOT)", errno);
+	return fd;
+}
+
+/*
+ * Whether the kernel has what workload @wl needs.  6.1 (anonymous inodes)
+ * answers ENOTTY and EOPNOTSUPP, 6.12 EINVAL (its pidfd ioctls refuse a
+ * non-zero argument first) and EOPNOTSUPP: say so in a skip line, with the
+ * error.  Any other error is one.
+ */
+static bool abi_supported(const struct workload *wl, int rep)
+{
+	struct pidfd_info info = { .mask = PIDFD_INFO_PID };
+	const char *what;
+	int mnt_id, fd, err = 0;
+	struct json j;
+
+	if (wl == &workloads[W10]) {
+		what = "ioctl(PIDFD_GET_INFO)";
+		if (ioctl(abi_fd, PIDFD_GET_INFO, &info))
+			err = errno;
+	} else {
+		what = "name_to_handle_at(pidfd) + open_by_handle_at(FD_PIDFS_ROOT)";
+		handle.fh.handle_bytes = MAX_HANDLE_SZ;
+		fd = -1;
+		if (name_to_handle_at(abi_fd, "", &handle.fh, &mnt_id,
+				      AT_EMPTY_PATH) == 0)
+			fd = open_by_handle_at(FD_PIDFS_ROOT, &handle.fh,
+					       O_CLOEXEC);
+		if (fd < 0)
+			err = errno;
+		else
+			xclose(fd);
+	}
+	if (!err)
+		return true;
+	if (err != ENOTTY && err != EOPNOTSUPP && err != EINVAL && err != EBADF)
+		die(what, err);
+	json_begin(&j, "skip");
+	json_long(&j, "workload", wl->number);
+	json_str(&j, "id", wl->id);
+	json_long(&j, "rep", rep);
+	json_str(&j, "what", what);
+	json_str(&j, "error", strerror(err));
+	json_end(&j);
+	return false;
+}
+
+static void wl_abi(const struct workload *wl, int rep)
+{
+	abi_fd = open_pidfd_self();
+	if (abi_supported(wl, rep))
+		wl_pairs(wl, rep, wl == &workloads[W10] ? get_info :
+			 reopen_by_handle, cfg.loops[wl - workloads]);
+	xclose(abi_fd);
+	abi_fd = -1;
+}
+
 /* ---- workload 9: fork + exit + waitpid, no pidfd ---- */
 
 static int fork_cycle(void)
@@ -878,12 +971,13 @@ static void print_usage(FILE *f, const char *prog)
 		"  -r REPS      repetitions of each workload (default %d)\n"
 		"  -n COUNT     fds kept open by workloads 1 and 2 (default %d)\n"
 		"  -c CHILDREN  live children of workload 4 (default %d)\n"
-		"  -l LOOPS     loops of workloads 3, 6, 7a, 7b, 8 (default %d);\n"
+		"  -l LOOPS     loops of workloads 3, 6, 7a, 7b, 8, 10, 11\n"
+		"               (default %d);\n"
 		"               workloads 5 and 9 run LOOPS/%d process cycles\n"
-		"  -l W=LOOPS   loops of workload W only (3, 5, 6, 7, 7a, 7b, 8, 9)\n"
+		"  -l W=LOOPS   loops of workload W only (3, 5-11, 7a, 7b)\n"
 		"  -k LABEL     kernel label copied into every line (base,\n"
 		"               series or peer for bench-report.py)\n"
-		"  -w LIST      workloads to run, comma-separated: 1,2,...,9\n"
+		"  -w LIST      workloads to run, comma-separated: 1,2,...,11\n"
 		"               (7 = 7a and 7b; default all)\n"
 		"  -D           do not drop caches (dentries and inodes) before\n"
 		"               each rep and after closing\n"
@@ -937,6 +1031,8 @@ static void parse_loops(const char *arg, const char *prog)
 		cfg.loops[W7A] = v;
 		cfg.loops[W7B] = v;
 		cfg.loops[W8] = v;
+		cfg.loops[W10] = v;
+		cfg.loops[W11] = v;
 		cfg.loops[W5] = v / CLONE_LOOP_DIV ? v / CLONE_LOOP_DIV : 1;
 		cfg.loops[W9] = cfg.loops[W5];
 		return;
@@ -1098,9 +1194,10 @@ static void print_meta(void)
 	json_long(&j, "children", cfg.children);
 	json_key(&j, "loops");
 	json_raw(&j,
-		 "{\"3\":%ld,\"5\":%ld,\"6\":%ld,\"7a\":%ld,\"7b\":%ld,\"8\":%ld,\"9\":%ld}",
+		 "{\"3\":%ld,\"5\":%ld,\"6\":%ld,\"7a\":%ld,\"7b\":%ld,\"8\":%ld,\"9\":%ld,\"10\":%ld,\"11\":%ld}",
 		 cfg.loops[W3], cfg.loops[W5], cfg.loops[W6], cfg.loops[W7A],
-		 cfg.loops[W7B], cfg.loops[W8], cfg.loops[W9]);
+		 cfg.loops[W7B], cfg.loops[W8], cfg.loops[W9], cfg.loops[W10],
+		 cfg.loops[W11]);
 	json_key(&j, "workloads");
 	json_raw(&j, "[");
 	for (i = 0; i < NR_WL; i++) {
@@ -1164,6 +1261,8 @@ int main(int argc, char **argv)
 	cfg.loops[W7A] = DEFAULT_LOOPS;
 	cfg.loops[W7B] = DEFAULT_LOOPS;
 	cfg.loops[W8] = DEFAULT_LOOPS;
+	cfg.loops[W10] = DEFAULT_LOOPS;
+	cfg.loops[W11] = DEFAULT_LOOPS;
 	cfg.loops[W9] = DEFAULT_LOOPS / CLONE_LOOP_DIV;
 	for (i = 0; i < NR_WL; i++)
 		cfg.want[i] = true;
@@ -1251,6 +1350,10 @@ int main(int argc, char **argv)
 				break;
 			case W9:
 				wl_pairs(wl, rep, fork_cycle, cfg.loops[W9]);
+				break;
+			case W10:
+			case W11:
+				wl_abi(wl, rep);
 				break;
 			}
 			fprintf(stderr,
