@@ -54,12 +54,12 @@ cmd=("$qemu" -machine pc -cpu "$cpu" "${smp[@]}" -m 2048 -nographic -no-reboot -
 	-kernel "$image" -initrd "$initrd"
 	-append "console=ttyS0 panic=-1 loglevel=7 $append"
 	-serial "file:$res/console.log" -serial "file:$res/results.log")
-printf '%q ' timeout "$limit" "${cmd[@]}" >"$res/qemu.cmd"
+printf '%q ' timeout --foreground "$limit" "${cmd[@]}" >"$res/qemu.cmd"
 echo >>"$res/qemu.cmd"
 
 log "boot $run: $qemu, $name kernel, limit ${limit}s (console: $res/console.log)"
 start=$(date +%s)
-timeout "$limit" "${cmd[@]}" >"$res/qemu.out" 2>&1 </dev/null &
+timeout --foreground "$limit" "${cmd[@]}" >"$res/qemu.out" 2>&1 </dev/null &
 qpid=$!
 # Progress: print top-level results as they arrive.
 seen=0
