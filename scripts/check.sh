@@ -31,11 +31,11 @@ gate "mail: b4 writes the set with the sender's sign-off; git am and b4 am of it
 # Ctrl-C or a kill: the guests of the background lanes go too.
 trap 'trap - INT TERM; kill -TERM 0' INT TERM
 
-# The x86 test kernel carries the debug options (kernel-config/debug.config). Timeouts x12:
+# The x86 test kernel carries the debug options (kernel-config/debug.config). Timeouts x16:
 # the debug kernel is ~8x slower under TCG and shares the 2 cores with the builds below
 # (Documentation/gates.md). pidfs inode numbers start just below 2^32 so the run crosses it.
 # MANIFEST: every case the run must report and how (selftests/manifests/, manifest-check.py).
-debug_env=(TIMEOUT_MULT=12 BOOT_LIMIT=3000 APPEND="pidfs_ino_start=0xffffff00 harness.stress_secs=60"
+debug_env=(TIMEOUT_MULT=16 BOOT_LIMIT=3000 APPEND="pidfs_ino_start=0xffffff00 harness.stress_secs=60"
 	MANIFEST="$TOP/selftests/manifests/x86_64-debug.tsv"
 	POST="$TOP/selftests/post-debug" POST_PROGS="stress failnth")
 debug_gate="x86_64-debug kernel in QEMU: kselftests, stress, failslab walk, kmemleak, splats"

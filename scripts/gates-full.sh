@@ -30,10 +30,10 @@ gate "cover letter: its benchmark tables match the runs they name" python3 "$S/c
 trap 'trap - INT TERM; kill -TERM 0' INT TERM
 
 # Two background lanes, each mostly one busy core, beside the builds: the debug guest with
-# the campaigns at full length (timeouts x12 as in make check: it shares the machine), and
+# the campaigns at full length (timeouts x16 as in make check: it shares the machine), and
 # coccicheck, which works in worktrees of its own and needs only the debug kernel's
 # generated headers.
-debug_env=(TIMEOUT_MULT=12 BOOT_LIMIT=7200 APPEND="pidfs_ino_start=0xffffff00 harness.stress_secs=600"
+debug_env=(TIMEOUT_MULT=16 BOOT_LIMIT=7200 APPEND="pidfs_ino_start=0xffffff00 harness.stress_secs=600"
 	MANIFEST="$TOP/selftests/manifests/x86_64-debug.tsv"
 	POST="$TOP/selftests/post-debug" POST_PROGS="stress failnth")
 debug_gate="x86_64-debug kernel in QEMU: kselftests, stress 600 s, failslab walk, kmemleak, splats"
