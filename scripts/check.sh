@@ -58,12 +58,16 @@ if [ "$GATE_RC" -eq 0 ]; then
 	lane_c_pid=$!
 fi
 
+# From here on the guests run with timeouts and the builds do not: the builds yield the CPU
+# to them (nice 10), so that a guest's test gets the time its timeout was set for.
+yield=(nice -n 10)
+
 # The i386 kernel next (its kselftests are built from the tip), its guest in the background.
 # 32-bit: st_ino above 2^32 through stat64/statx, EOVERFLOW from the legacy stat().
 i386_env=(TIMEOUT_MULT=2 BOOT_LIMIT=1800 KSFT_TARGETS="pidfd nsfs pidfs" APPEND="pidfs_ino_start=0xffffff00"
 	MANIFEST="$TOP/selftests/manifests/i386.tsv")
 i386_gate="i386 kernel in QEMU (qemu-system-i386): pidfd, nsfs, pidfs kselftests"
-gate "i386: build, kselftests, initramfs, artifacts" env "${i386_env[@]}" "$S/test-kernel.sh" --prepare i386
+gate "i386: build, kselftests, initramfs, artifacts" "${yield[@]}" env "${i386_env[@]}" "$S/test-kernel.sh" --prepare i386
 lane_b_pid=""
 if [ "$GATE_RC" -eq 0 ]; then
 	(
@@ -77,8 +81,8 @@ fi
 # build/wt (build/linux stays at the tip). Every prefix is built with CONFIG_PROC_FS=n on the lean
 # kernel-config/min.config: that is also the tip's PROC_FS=n build, while the PROC_FS=y tip
 # is the debug and i386 kernels above (make gates-full builds every prefix both ways).
-gate "lint: W=1, sparse, coccinelle findings vs base on the touched files" "$S/lint-delta.sh" x86_64-debug
-gate "bisect: every prefix builds (x86_64, min.config, CONFIG_PROC_FS=n)" "$S/bisect.sh" noproc vmlinux
+gate "lint: W=1, sparse, coccinelle findings vs base on the touched files" "${yield[@]}" "$S/lint-delta.sh" x86_64-debug
+gate "bisect: every prefix builds (x86_64, min.config, CONFIG_PROC_FS=n)" "${yield[@]}" "$S/bisect.sh" noproc vmlinux
 
 log "waiting for the guests"
 if [ -n "$lane_a_pid" ]; then wait "$lane_a_pid" || true; lane_check "$debug_gate"; fi

@@ -29,6 +29,8 @@ gate "cover letter: its benchmark tables match the runs they name" python3 "$S/c
 # Ctrl-C or a kill: the guests and the scan of the background lanes go too.
 trap 'trap - INT TERM; kill -TERM 0' INT TERM
 
+# The builds and coccicheck have no timeouts and the guests do: the former run at nice 10.
+yield=(nice -n 10)
 # Two background lanes, each mostly one busy core, beside the builds: the debug guest with
 # the campaigns at full length (timeouts x16 as in make check: it shares the machine), and
 # coccicheck, which works in worktrees of its own and needs only the debug kernel's
@@ -48,15 +50,15 @@ if [ "$GATE_RC" -eq 0 ]; then
 		add_run x86_64-debug
 	) > >(sed -u 's/^/[debug guest] /') 2>&1 &
 	lanes+=($!)
-	gate "$cocci_gate" "$S/coccicheck-dirs.sh" x86_64-debug "$tip" > >(sed -u 's/^/[coccicheck] /') 2>&1 &
+	gate "$cocci_gate" "${yield[@]}" "$S/coccicheck-dirs.sh" x86_64-debug "$tip" > >(sed -u 's/^/[coccicheck] /') 2>&1 &
 	lanes+=($!)
 fi
 
 # Foreground: the builds of other revisions (worktrees under build/wt), one at a time.
 for cfg in x86_64 i386 noproc; do
-	gate "bisect: every prefix builds ($cfg)" "$S/bisect.sh" "$cfg" vmlinux
+	gate "bisect: every prefix builds ($cfg)" "${yield[@]}" "$S/bisect.sh" "$cfg" vmlinux
 done
-gate "lint: W=1, sparse, coccinelle vs base (full x86_64 config)" "$S/lint-delta.sh" x86_64
+gate "lint: W=1, sparse, coccinelle vs base (full x86_64 config)" "${yield[@]}" "$S/lint-delta.sh" x86_64
 # Guests here share the machine with the lanes: timeouts x2 (pidfd_poll_test's 45 s ran out
 # on the base kernel at x1 beside the debug guest and coccicheck).
 gate "x86_64 kernel in QEMU: kselftests" env TIMEOUT_MULT=2 APPEND="pidfs_ino_start=0xffffff00" \

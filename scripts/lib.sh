@@ -10,6 +10,10 @@ export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 # Absolute paths under the checkout hash as relative ones, so that another clone of the
 # project (CI's) hits the same cache entries.
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
+# With -g, ccache also hashes the working directory (its hash_dir), so that every clone
+# compiled the debug kernel again. Objects may then carry another clone's directory in their
+# debug information, which the splat decoder does not use (it reads file and line).
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 
 log() { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }
