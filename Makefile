@@ -22,7 +22,7 @@ TREE_READY = $(S)/tree.sh
 endif
 
 .PHONY: all check gates-full deps base tree export config build test debug harness-tests lint \
-	bisect base-run mail bench artifacts help clean
+	bisect base-run mail bench bases artifacts help clean
 all: deps
 	$(TREE_STEP)
 	$(S)/test-kernel.sh $(CONFIG)
@@ -99,6 +99,11 @@ base-run: deps
 bisect: deps
 	$(TREE_READY)
 	$(S)/bisect.sh $(if $(filter command line,$(origin CONFIG)),$(CONFIG))
+
+#   make bases    the series on every linux-source-6.1 version the archive offers: applies?
+#                 builds (CONFIG=bisect, the lean one)? A table; fails on an unexpected row
+bases: deps
+	$(S)/bases.sh $(if $(filter command line,$(origin CONFIG)),-c $(CONFIG))
 
 #   make artifacts  what a lab runs, in build/artifacts/CONFIG/: bzImage, vmlinux, config,
 #                 kselftest.tar.gz, initramfs.cpio.gz, cmdline, SHA256SUMS, lava-job.yaml

@@ -55,18 +55,5 @@ tar -xf "$tarball" -C "$tmp"
 mv "$tmp/$pkg" "$KTREE"
 rmdir "$tmp"
 
-cd "$KTREE"
-# Debian's top-level .gitignore ends with a packaging block that ignores everything ("/*" and
-# dot files); drop that block so the tree can be committed.
-if grep -qn '^# Debian' .gitignore 2>/dev/null; then
-	sed -i '/^# Debian/,$d' .gitignore
-fi
-git init -q -b master .
-git config user.name "${GIT_AUTHOR_NAME:-harness}"
-git config user.email "${GIT_AUTHOR_EMAIL:-harness@localhost}"
-git config core.abbrev 12
-git add -A -f .
-export GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z"
-git commit -q -m "base: $stamp"
-git tag base
-log "base: $KTREE at $(git rev-parse --short base) ($stamp)"
+base_commit "$KTREE" "$stamp"
+log "base: $KTREE at $(git -C "$KTREE" rev-parse --short base) ($stamp)"

@@ -58,6 +58,7 @@ fi
 for cfg in x86_64 i386 noproc; do
 	gate "bisect: every prefix builds ($cfg)" "${yield[@]}" "$S/bisect.sh" "$cfg" vmlinux
 done
+gate "bases: the series applies to and builds on every linux-source-6.1 in the archive" "${yield[@]}" "$S/bases.sh"
 gate "lint: W=1, sparse, coccinelle vs base (full x86_64 config)" "${yield[@]}" "$S/lint-delta.sh" x86_64
 # Guests here share the machine with the lanes: timeouts x2 (pidfd_poll_test's 45 s ran out
 # on the base kernel at x1 beside the debug guest and coccicheck).

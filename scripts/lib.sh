@@ -22,6 +22,32 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # The Debian package version the series was made against.
 base_version() { tr -d ' \n' <"$TOP/base.version"; }
 
+# base_commit DIR STAMP: make the unpacked source tree DIR a git tree whose one commit,
+# "base: STAMP", is tagged base (fixed identity and date: the same source gives the same
+# commit), and no automatic gc. Debian's top-level .gitignore ends with a packaging block that ignores
+# everything ("/*" and dot files): that block goes, so that the tree can be committed.
+base_commit() {
+	local dir=$1 stamp=$2
+	if grep -qn '^# Debian' "$dir/.gitignore" 2>/dev/null; then
+		sed -i '/^# Debian/,$d' "$dir/.gitignore"
+	fi
+	(
+		cd "$dir"
+		git init -q -b master .
+		git config user.name "${GIT_AUTHOR_NAME:-harness}"
+		git config user.email "${GIT_AUTHOR_EMAIL:-harness@localhost}"
+		git config core.abbrev 12
+		# No automatic gc: after the 75000 loose objects of the first commit, a later git
+		# command would start packing the whole tree in the background (minutes of one core).
+		git config gc.auto 0
+		git config maintenance.auto false
+		git add -A -f .
+		export GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z"
+		git commit -q -m "base: $stamp"
+		git tag base
+	) || die "base: cannot make a git tree of $dir"
+}
+
 # timed STAGE CMD...: run CMD, append "STAGE<TAB>seconds<TAB>rc" to $TIMINGS.
 timed() {
 	local stage=$1 start rc=0
