@@ -164,6 +164,7 @@ record e2e/ksft-config-missing-option case_ksft_config
 record e2e/apply-failure case_apply
 record e2e/nothing-lost "$TOP/tests/harness/e2e/nothing-lost.sh" "$work/nothing-lost"
 record e2e/deps-progress "$TOP/tests/harness/e2e/deps-progress.sh" "$work/deps-progress"
+record e2e/gate-runner "$TOP/tests/harness/e2e/gate-runner.sh" "$work/gate-runner"
 if [ "$name" != - ]; then
 	[ -f "$BUILD/obj/$name/arch/x86/boot/bzImage" ] || die "harness-tests: no $name kernel (run: make build CONFIG=$name)"
 	record e2e/guest-hang case_hang

@@ -188,8 +188,3 @@ gate() {
 # add_run RUN: the test cases of guest run RUN join the count.
 add_run() { cat "$BUILD/results/$1/cases.tsv" >>"$CASES" 2>/dev/null || true; }
 
-# lane_check GATE_NAME: a background lane whose gate row never appeared (the lane died)
-# counts as failed.
-lane_check() {
-	grep -qF "$1	" "$CASES" || printf '%s\tfail\tthe lane died before its result\n' "$1" >>"$CASES"
-}

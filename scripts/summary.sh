@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Print the case table, failures, the per-stage timing table and the closing
-# `N passed, N failed, N skipped` line; exit 1 if any case failed.
+# `N passed, N failed, N skipped` line; exit 1 if any case failed. A gate blocked by a failed
+# prerequisite is a failed row whose detail starts "blocked:"; it is listed as BLOCKED.
 set -euo pipefail
 [ "${1:-}" = -h ] && { echo "usage: $0 CASES.tsv TIMINGS.tsv [TOTAL_SECONDS]"; exit 0; }
 [ $# -ge 2 ] || { echo "usage: $0 CASES.tsv TIMINGS.tsv [TOTAL_SECONDS]" >&2; exit 2; }
@@ -22,6 +23,7 @@ esac
 echo
 echo "== Results =="
 awk -F'\t' '
-	{ n[$2]++; if ($2 != "pass") printf "  %-4s  %s%s\n", toupper($2), $1, ($3 != "" ? "  (" $3 ")" : "") }
+	{ n[$2]++; lab = ($2 == "fail" && $3 ~ /^blocked:/) ? "BLOCKED" : toupper($2)
+	  if ($2 != "pass") printf "  %-7s  %s%s\n", lab, $1, ($3 != "" ? "  (" $3 ")" : "") }
 	END { printf "  (%d cases passed; failures and skips listed above)\n", n["pass"] }' "$cases"
 awk -F'\t' '{ n[$2]++ } END { printf "%d passed, %d failed, %d skipped\n", n["pass"], n["fail"], n["skip"]; exit (n["fail"] > 0) }' "$cases"

@@ -1,0 +1,152 @@
+# shellcheck shell=bash
+# The one gate runner, sourced after lib.sh: `make check` (scripts/check.sh) and
+# `make gates-full` (scripts/gates-full.sh) are each a list of gate_def calls and one
+# gates_run. CASES and TIMINGS must be set.
+#
+# gate_def ID LANE NEEDS NAME [OPTION...] -- CMD...
+#   ID     a short name that later gates' NEEDS refer to
+#   LANE   main (the foreground) or the name of a background lane. Each lane runs its gates
+#          in the order they were defined; the lanes run side by side.
+#   NEEDS  comma-separated IDs of gates defined earlier: the gate runs once they have all
+#          passed, and is blocked when one did not. ~ID waits for ID to end whatever its
+#          outcome; ~all waits for every gate defined earlier; - needs nothing.
+#   --yield     run at nice 10: builds have no timeouts and the guests do, so the guests get
+#               the CPU first
+#   --adds RUN  the cases of guest run RUN (build/results/RUN/cases.tsv) join the count
+#   --cases P   CMD writes its own rows, each named P...; the gate adds none of its own
+#               unless CMD wrote none (it stopped before its cases: a failed row)
+#
+# Every outcome is one of pass, fail, skip (a guest case its manifest allows to skip) and
+# blocked: a failed row whose detail starts with "blocked:", naming the prerequisite.
+# A gate whose lane died before it ended gets a failed row too; gates that need it are
+# blocked.
+
+GD_ID=() GD_LANE=() GD_NEEDS=() GD_NAME=() GD_YIELD=() GD_ADDS=() GD_CASES=() GD_CMD=()
+
+gate_def() {
+	[ $# -ge 6 ] || die "gate_def: usage: gate_def ID LANE NEEDS NAME [OPTION...] -- CMD..."
+	local id=$1 lane=$2 needs=$3 name=$4 yield=0 adds="" cases="" n k found
+	shift 4
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		case $1 in
+		--yield) yield=1 ;;
+		--adds) adds=$2; shift ;;
+		--cases) cases=$2; shift ;;
+		*) die "gate_def $id: unknown option '$1'" ;;
+		esac
+		shift
+	done
+	[ "${1:-}" = -- ] && [ $# -ge 2 ] || die "gate_def $id: no command after --"
+	shift
+	for k in "${GD_ID[@]}"; do [ "$k" != "$id" ] || die "gate_def: $id defined twice"; done
+	if [ "$needs" != - ] && [ "$needs" != "~all" ]; then
+		for n in ${needs//,/ }; do
+			found=0
+			for k in "${GD_ID[@]}"; do [ "$k" != "${n#\~}" ] || found=1; done
+			[ "$found" = 1 ] || die "gate_def $id: needs '${n#\~}', which is not defined before it"
+		done
+	fi
+	GD_ID+=("$id") GD_LANE+=("$lane") GD_NEEDS+=("$needs") GD_NAME+=("$name")
+	GD_YIELD+=("$yield") GD_ADDS+=("$adds") GD_CASES+=("$cases")
+	GD_CMD+=("$(printf '%q ' "$@")")
+}
+
+# gate_index ID: the index of gate ID.
+gate_index() {
+	local i
+	for i in "${!GD_ID[@]}"; do [ "${GD_ID[i]}" != "$1" ] || { echo "$i"; return 0; }; done
+	return 1
+}
+
+# gate_wait ID: wait until gate ID has ended; print pass, fail or blocked, or died when
+# its lane ended without it.
+gate_wait() {
+	local i lane pid
+	i=$(gate_index "$1")
+	lane=${GD_LANE[i]}
+	while [ ! -f "$GR_STATE/$1" ]; do
+		if [ "$lane" != main ] && [ -f "$GR_STATE/lane.$lane.pid" ]; then
+			pid=$(cat "$GR_STATE/lane.$lane.pid")
+			if ! kill -0 "$pid" 2>/dev/null && [ ! -f "$GR_STATE/$1" ]; then
+				echo died
+				return 0
+			fi
+		fi
+		sleep 1
+	done
+	cat "$GR_STATE/$1"
+}
+
+gate_one() {
+	local i=$1 need soft st why="" j rc=0 name=${GD_NAME[$1]} cmd=() needs=()
+	if [ "${GD_NEEDS[i]}" = "~all" ]; then
+		for ((j = 0; j < i; j++)); do needs+=("~${GD_ID[j]}"); done
+	elif [ "${GD_NEEDS[i]}" != - ]; then
+		IFS=, read -ra needs <<<"${GD_NEEDS[i]}"
+	fi
+	for need in "${needs[@]}"; do
+		soft=0
+		[ "${need#\~}" = "$need" ] || { soft=1; need=${need#\~}; }
+		st=$(gate_wait "$need")
+		if [ "$soft" = 0 ] && [ "$st" != pass ] && [ -z "$why" ]; then
+			j=$(gate_index "$need")
+			case $st in
+			died) why="blocked: '${GD_NAME[j]}' did not end (its lane died)" ;;
+			*) why="blocked: '${GD_NAME[j]}' ${st/fail/failed}" ;;
+			esac
+		fi
+	done
+	if [ -n "$why" ]; then
+		printf '\n==> [%s] gate: %s: %s\n' "$(date +%H:%M:%S)" "$name" "$why" >&2
+		printf '%s\tfail\t%s\n' "$name" "$why" >>"$CASES"
+		echo blocked >"$GR_STATE/${GD_ID[i]}"
+		return 0
+	fi
+	eval "cmd=(${GD_CMD[i]})"
+	[ "${GD_YIELD[i]}" = 1 ] && cmd=(nice -n 10 "${cmd[@]}")
+	if [ -n "${GD_CASES[i]}" ]; then
+		printf '\n==> [%s] gate: %s\n' "$(date +%H:%M:%S)" "$name" >&2
+		timed "$name" "${cmd[@]}" || rc=$?
+		awk -v p="${GD_CASES[i]}" 'index($0, p) == 1 { f = 1 } END { exit !f }' "$CASES" ||
+			printf '%s\tfail\tstopped before its cases (rc %s)\n' "$name" "$rc" >>"$CASES"
+	else
+		gate "$name" "${cmd[@]}"
+		rc=$GATE_RC
+	fi
+	[ -z "${GD_ADDS[i]}" ] || add_run "${GD_ADDS[i]}"
+	if [ "$rc" -eq 0 ]; then echo pass; else echo fail; fi >"$GR_STATE/${GD_ID[i]}"
+}
+
+gates_lane() {
+	local lane=$1 i
+	[ "$lane" = main ] || echo "$BASHPID" >"$GR_STATE/lane.$lane.pid"
+	for i in "${!GD_ID[@]}"; do
+		[ "${GD_LANE[i]}" != "$lane" ] || gate_one "$i"
+	done
+}
+
+# gates_run: run every defined gate, the background lanes side by side with main; when all
+# have ended, a gate without an outcome (its lane died) gets a failed row.
+gates_run() {
+	local lanes=() pids=() l i p
+	GR_STATE=$(dirname "$CASES")/gates
+	rm -rf "$GR_STATE"
+	mkdir -p "$GR_STATE"
+	for l in "${GD_LANE[@]}"; do
+		[[ " ${lanes[*]} " == *" $l "* ]] || lanes+=("$l")
+	done
+	# Ctrl-C or a kill: the lanes, their guests and their builds go too.
+	trap 'trap - INT TERM; kill -TERM 0' INT TERM
+	for l in "${lanes[@]}"; do
+		[ "$l" != main ] || continue
+		(gates_lane "$l") > >(sed -u "s/^/[$l] /") 2>&1 &
+		pids+=($!)
+	done
+	gates_lane main
+	log "waiting for the background lanes"
+	for p in "${pids[@]}"; do wait "$p" || true; done
+	for i in "${!GD_ID[@]}"; do
+		[ -f "$GR_STATE/${GD_ID[i]}" ] ||
+			printf '%s\tfail\tits lane (%s) died before its result\n' "${GD_NAME[i]}" "${GD_LANE[i]}" >>"$CASES"
+	done
+}
