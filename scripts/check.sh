@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `make check`: every gate CI runs, as a list for the gate runner (scripts/gate-runner.sh).
 # Each gate is one case; a guest run adds its test cases. After the apply, the debug kernel
-# is built at once; the static gates run beside it. Its guest and the harness tests then run
-# in lanes of their own, and so does the i386 guest, while the build-only gates (at nice 10)
-# use the rest of the machine.
+# is built at once, the static gates beside it; its guest and the harness tests then run in
+# lanes of their own. The other builds (i386, then its guest; bisect; lint) run at nice 10
+# in lanes of their own or after the debug kernel: they take what the debug kernel's build
+# and the guests leave of the machine.
 # Prints the case table, the timing table and, last, `N passed, N failed, N skipped`.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -46,23 +47,23 @@ gate_def debug-guest "debug guest" debug-prep \
 gate_def harness "harness tests" debug-prep "harness tests" --cases harness/ \
 	-- "$S/harness-tests.sh" x86_64-debug
 
-# The i386 kernel (its kselftests are built from the tip); its guest in a lane of its own.
+# The i386 kernel (its kselftests are built from the tip), then its guest, in a lane of its own.
 # 32-bit: st_ino above 2^32 through stat64/statx, EOVERFLOW from the legacy stat().
 i386_env=(TIMEOUT_MULT=2 BOOT_LIMIT=1800 KSFT_TARGETS="pidfd nsfs pidfs" APPEND="pidfs_ino_start=0xffffff00"
 	MANIFEST="$TOP/selftests/manifests/i386.tsv")
-gate_def i386-prep main apply "i386: build, kselftests, initramfs, artifacts" --yield \
+gate_def i386-prep i386 apply "i386: build, kselftests, initramfs, artifacts" --yield \
 	-- env "${i386_env[@]}" "$S/test-kernel.sh" --prepare i386
-gate_def i386-guest "i386 guest" i386-prep "i386 kernel in QEMU (qemu-system-i386): pidfd, nsfs, pidfs kselftests" \
+gate_def i386-guest i386 i386-prep "i386 kernel in QEMU (qemu-system-i386): pidfd, nsfs, pidfs kselftests" \
 	--adds i386 -- env "${i386_env[@]}" "$S/test-kernel.sh" --run i386
 
-# Build-only gates; they build base and every prefix in worktrees of their own under
+# Build-only gates, bisect in a lane of its own; they build base and every prefix in worktrees of their own under
 # build/wt (build/linux stays at the tip). Every prefix is built with CONFIG_PROC_FS=n on the lean
 # kernel-config/min.config: that is also the tip's PROC_FS=n build, while the PROC_FS=y tip
 # is the debug and i386 kernels above (make gates-full builds every prefix both ways).
 # lint compares against the debug kernel's configuration, so it needs that built.
 gate_def lint main debug-prep "lint: W=1, sparse, coccinelle findings vs base on the touched files" --yield \
 	-- "$S/lint-delta.sh" x86_64-debug
-gate_def bisect main apply "bisect: every prefix builds (x86_64, min.config, CONFIG_PROC_FS=n)" --yield \
+gate_def bisect bisect apply "bisect: every prefix builds (x86_64, min.config, CONFIG_PROC_FS=n)" --yield \
 	-- "$S/bisect.sh" noproc vmlinux
 
 # Other revisions are built in worktrees (build/wt): no gate may move build/linux.
