@@ -4,7 +4,8 @@
 usage: cover-table.py [--places N] RESULTS_JSON
 
 Medians of base (6.1), series and peer (6.12), the series/base and series/peer ratios of
-medians to N places (default 2). Rows of workloads the run did not measure are left out.
+medians to N places (default 2). Rows of workloads the run did not measure are left out;
+a kernel that skipped a workload (6.1 and 6.12 have no PIDFD_GET_INFO) shows '-'.
 """
 import argparse
 import json
@@ -38,7 +39,8 @@ def main():
         if key not in med:
             return
         m, r = med[key]
-        cells = ''.join(f'{round(m[k] / div):>{6 if i == 0 else 7}}' for i, k in enumerate(KERNELS))
+        cells = ''.join(f'{"-" if m.get(k) is None else round(m[k] / div):>{6 if i == 0 else 7}}'
+                        for i, k in enumerate(KERNELS))
         if ratios:
             for w, name in ((8, 'series/base'), (9, 'series/peer')):
                 v = r.get(name)
@@ -71,6 +73,8 @@ def main():
     row(2, 'open+close of /proc/self/ns/*, ns', '8', 'ns_per_op')
     row(2, 'dup()+close(), ns (untouched)', '7a', 'ns_per_op')
     row(2, 'eventfd()+close(), ns', '7b', 'ns_per_op')
+    row(2, 'PIDFD_GET_INFO, ns per ioctl', '10', 'ns_per_op')
+    row(2, 'file handle, reopen, close, ns', '11', 'ns_per_op')
     print('\n'.join(out))
     return 0
 
