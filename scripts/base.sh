@@ -35,6 +35,7 @@ stamp="Debian $pkg $have"
 if git -C "$KTREE" rev-parse -q --verify base >/dev/null 2>&1; then
 	cur=$(git -C "$KTREE" log -1 --format=%s base)
 	if [ "$cur" = "base: $stamp" ]; then
+		no_auto_gc "$KTREE"
 		log "base: reusing $KTREE ($stamp)"
 		exit 0
 	fi

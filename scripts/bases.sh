@@ -27,6 +27,9 @@ expected=$TOP/selftests/manifests/bases.tsv
 mkdir -p "$out/debs"
 
 if [ $# -gt 0 ]; then
+	for v in "$@"; do
+		[[ "$v" =~ ^[0-9][0-9A-Za-z.+~-]*$ ]] || die "bases: '$v' is not a Debian version"
+	done
 	versions=("$@")
 else
 	mapfile -t versions < <(apt-cache madison "$pkg" | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' | sort -uV)
@@ -46,7 +49,7 @@ table=$out/table.tsv
 printf 'version\tapplies\tbuilds\tnote\n' >"$table"
 bad=0
 for v in "${versions[@]}"; do
-	applies=no builds=- at=- note=""
+	applies=no builds=- at=- note="" what="" hunk=""
 	dir=$out/$v tree=$out/$v/linux
 	deb=$(ls "$out/debs/${pkg}_${v/:/%3a}_"*.deb 2>/dev/null | sed -n 1p || true)
 	if [ -z "$deb" ]; then
@@ -69,7 +72,9 @@ for v in "${versions[@]}"; do
 			mv "$dir/$pkg" "$tree"
 			base_commit "$tree" "$stamp"
 		fi
-		git -C "$tree" checkout -q --force --detach base
+		# A tree left by an interrupted run may be inside a git am.
+		git -C "$tree" am --abort >/dev/null 2>&1 || true
+		git -C "$tree" checkout -q --force --detach base || die "bases $v: cannot check out base in $tree"
 		if BUILD=$dir "$TOP/scripts/apply.sh" -k "$tree" >"$dir/apply.log" 2>&1; then
 			applies=yes
 			log "bases $v: the series applies; building $cfg vmlinux"
@@ -83,9 +88,12 @@ for v in "${versions[@]}"; do
 		else
 			# apply.sh names the patch ("patch N/M NAME does not apply") and git apply the hunk.
 			at=$(sed -n -E 's/^error: apply: patch [0-9]+\/[0-9]+ ([^ ]+) does not apply.*/\1/p' "$dir/apply.log")
-			note="$(grep -m1 'does not apply' "$dir/apply.log" | sed 's/^error: apply: //'); $(grep -m1 -E '^ *error: patch failed' "$dir/apply.log" | sed 's/^ *error: //')"
+			what=$(sed -n 's/^error: apply: \(.* does not apply\).*/\1/p' "$dir/apply.log")
+			hunk=$(sed -n 's/^ *error: \(patch failed: .*\)/\1/p' "$dir/apply.log")
+			note="${what:-the apply failed (see $dir/apply.log)}${hunk:+; ${hunk%%$'\n'*}}"
 		fi
-		[ "$keep" = 1 ] || [ "$applies$builds" != yesyes ] || rm -rf "$tree"
+		# A version that passed leaves nothing behind but its row (unless -k).
+		[ "$keep" = 1 ] || [ "$applies$builds" != yesyes ] || rm -rf "$tree" "$BUILD/obj/$cfg.bases-$v"
 	fi
 	printf '%s\t%s\t%s\t%s\n' "$v" "$applies" "$builds" "$note" >>"$table"
 	want=$(expect "$v")

@@ -39,21 +39,22 @@ debug_env=(TIMEOUT_MULT=16 BOOT_LIMIT=3000 APPEND="pidfs_ino_start=0xffffff00 ha
 	POST="$TOP/selftests/post-debug" POST_PROGS="stress failnth")
 gate_def debug-prep main apply "x86_64-debug: build, kselftests, guest programs, initramfs, artifacts" \
 	-- env "${debug_env[@]}" "$S/test-kernel.sh" --prepare x86_64-debug
-gate_def debug-guest "debug guest" debug-prep \
+gate_def debug-guest debug-guest debug-prep \
 	"x86_64-debug kernel in QEMU: kselftests, stress, failslab walk, kmemleak, splats" --adds x86_64-debug \
 	-- env "${debug_env[@]}" "$S/test-kernel.sh" --run x86_64-debug
 # The harness's own tests (golden cases; a bad patch, a hung guest and a planted WARNING on
 # the debug kernel must fail) need only that kernel.
-gate_def harness "harness tests" debug-prep "harness tests" --cases harness/ \
+gate_def harness harness debug-prep "harness tests" --cases harness/ \
 	-- "$S/harness-tests.sh" x86_64-debug
 
-# The i386 kernel (its kselftests are built from the tip), then its guest, in a lane of its own.
+# The i386 kernel (its kselftests are built from the tip), then its guest, in a lane of its own;
+# the guest (timeouts x2) waits for the debug kernel's build, which does not yield the CPU.
 # 32-bit: st_ino above 2^32 through stat64/statx, EOVERFLOW from the legacy stat().
 i386_env=(TIMEOUT_MULT=2 BOOT_LIMIT=1800 KSFT_TARGETS="pidfd nsfs pidfs" APPEND="pidfs_ino_start=0xffffff00"
 	MANIFEST="$TOP/selftests/manifests/i386.tsv")
 gate_def i386-prep i386 apply "i386: build, kselftests, initramfs, artifacts" --yield \
 	-- env "${i386_env[@]}" "$S/test-kernel.sh" --prepare i386
-gate_def i386-guest i386 i386-prep "i386 kernel in QEMU (qemu-system-i386): pidfd, nsfs, pidfs kselftests" \
+gate_def i386-guest i386 i386-prep,~debug-prep "i386 kernel in QEMU (qemu-system-i386): pidfd, nsfs, pidfs kselftests" \
 	--adds i386 -- env "${i386_env[@]}" "$S/test-kernel.sh" --run i386
 
 # Build-only gates, bisect in a lane of its own; they build base and every prefix in worktrees of their own under
@@ -67,7 +68,7 @@ gate_def bisect bisect apply "bisect: every prefix builds (x86_64, min.config, C
 	-- "$S/bisect.sh" noproc vmlinux
 
 # Other revisions are built in worktrees (build/wt): no gate may move build/linux.
-gate_def tree-kept main "~all" "build/linux: still at the tip, unmodified, after every gate" \
+gate_def tree-kept main "apply,~all" "build/linux: still at the tip, unmodified, after every gate" \
 	-- "$S/tree-unmoved.sh" "$KTREE" "$tipfile"
 # The results as KCIDB v5 JSON, for labs and dashboards that ingest that (validated).
 gate_def kcidb main "~all" "kcidb.json: this run's results in KCIDB v5, validated" \

@@ -26,7 +26,7 @@ while read -r c; do
 	fi
 	echo "### $c" >>"$logf"
 	# shellcheck disable=SC2086 # $opt is a word list by design
-	if ! (cd "$KTREE" && timeout 1800 spatch -D report --very-quiet --no-show-diff \
+	if ! (cd "$KTREE" && timeout --foreground 1800 spatch -D report --very-quiet --no-show-diff \
 		--cocci-file "$c" $opt -I arch/x86/include -I "$obj/arch/x86/include/generated" \
 		-I include -I arch/x86/include/uapi -I include/uapi \
 		-I "$obj/include/generated/uapi" "$@") >>"$logf" 2>&1; then

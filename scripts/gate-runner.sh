@@ -10,6 +10,7 @@
 #   NEEDS  comma-separated IDs of gates defined earlier: the gate runs once they have all
 #          passed, and is blocked when one did not. ~ID waits for ID to end whatever its
 #          outcome; ~all waits for every gate defined earlier; - needs nothing.
+#   IDs and lanes are made of letters, digits, '.', '_' and '-'.
 #   --yield     run at nice 10: builds have no timeouts and the guests do, so the guests get
 #               the CPU first
 #   --adds RUN  the cases of guest run RUN (build/results/RUN/cases.tsv) join the count
@@ -37,10 +38,13 @@ gate_def() {
 		shift
 	done
 	[ "${1:-}" = -- ] && [ $# -ge 2 ] || die "gate_def $id: no command after --"
+	[[ "$id" =~ ^[A-Za-z0-9._-]+$ ]] || die "gate_def: id '$id': letters, digits, '.', '_' and '-' only"
+	[[ "$lane" =~ ^[A-Za-z0-9._-]+$ ]] || die "gate_def $id: lane '$lane': letters, digits, '.', '_' and '-' only"
 	shift
 	for k in "${GD_ID[@]}"; do [ "$k" != "$id" ] || die "gate_def: $id defined twice"; done
-	if [ "$needs" != - ] && [ "$needs" != "~all" ]; then
+	if [ "$needs" != - ]; then
 		for n in ${needs//,/ }; do
+			[ "$n" != "~all" ] || continue
 			found=0
 			for k in "${GD_ID[@]}"; do [ "$k" != "${n#\~}" ] || found=1; done
 			[ "$found" = 1 ] || die "gate_def $id: needs '${n#\~}', which is not defined before it"
@@ -58,19 +62,33 @@ gate_index() {
 	return 1
 }
 
-# gate_wait ID: wait until gate ID has ended; print pass, fail or blocked, or died when
-# its lane ended without it.
+# gate_state ID STATE: record the outcome of gate ID (written whole, then renamed: a reader
+# never sees a half-written file).
+gate_state() {
+	printf '%s\n' "$2" >"$GR_STATE/$1.tmp.$BASHPID" && mv -f "$GR_STATE/$1.tmp.$BASHPID" "$GR_STATE/$1"
+}
+
+# gate_died I: gate I's lane ended without its outcome. The first to see it records that,
+# with the gate's failed row (noclobber: one row, whoever sees it first).
+gate_died() {
+	local i=$1
+	if (set -C; echo died >"$GR_STATE/${GD_ID[i]}") 2>/dev/null; then
+		printf '%s\tfail\tits lane (%s) died before its result\n' "${GD_NAME[i]}" "${GD_LANE[i]}" >>"$CASES"
+	fi
+}
+
+# gate_wait ID: wait until gate ID has ended; print pass, fail, blocked or died (its lane
+# ended without it).
 gate_wait() {
 	local i lane pid
 	i=$(gate_index "$1")
 	lane=${GD_LANE[i]}
 	while [ ! -f "$GR_STATE/$1" ]; do
-		if [ "$lane" != main ] && [ -f "$GR_STATE/lane.$lane.pid" ]; then
-			pid=$(cat "$GR_STATE/lane.$lane.pid")
-			if ! kill -0 "$pid" 2>/dev/null && [ ! -f "$GR_STATE/$1" ]; then
-				echo died
-				return 0
-			fi
+		# The lane's pid is written by gates_run before any lane starts.
+		pid=$(cat "$GR_STATE/lane.$lane.pid")
+		if ! kill -0 "$pid" 2>/dev/null && [ ! -f "$GR_STATE/$1" ]; then
+			gate_died "$i"
+			break
 		fi
 		sleep 1
 	done
@@ -79,12 +97,14 @@ gate_wait() {
 
 gate_one() {
 	local i=$1 need soft st why="" j rc=0 name=${GD_NAME[$1]} cmd=() needs=()
-	if [ "${GD_NEEDS[i]}" = "~all" ]; then
-		for ((j = 0; j < i; j++)); do needs+=("~${GD_ID[j]}"); done
-	elif [ "${GD_NEEDS[i]}" != - ]; then
+	if [ "${GD_NEEDS[i]}" != - ]; then
 		IFS=, read -ra needs <<<"${GD_NEEDS[i]}"
 	fi
+	if [[ ",${GD_NEEDS[i]}," == *",~all,"* ]]; then
+		for ((j = 0; j < i; j++)); do needs+=("~${GD_ID[j]}"); done
+	fi
 	for need in "${needs[@]}"; do
+		[ "$need" != "~all" ] || continue
 		soft=0
 		[ "${need#\~}" = "$need" ] || { soft=1; need=${need#\~}; }
 		st=$(gate_wait "$need")
@@ -99,7 +119,7 @@ gate_one() {
 	if [ -n "$why" ]; then
 		printf '\n==> [%s] gate: %s: %s\n' "$(date +%H:%M:%S)" "$name" "$why" >&2
 		printf '%s\tfail\t%s\n' "$name" "$why" >>"$CASES"
-		echo blocked >"$GR_STATE/${GD_ID[i]}"
+		gate_state "${GD_ID[i]}" blocked
 		return 0
 	fi
 	eval "cmd=(${GD_CMD[i]})"
@@ -114,39 +134,56 @@ gate_one() {
 		rc=$GATE_RC
 	fi
 	[ -z "${GD_ADDS[i]}" ] || add_run "${GD_ADDS[i]}"
-	if [ "$rc" -eq 0 ]; then echo pass; else echo fail; fi >"$GR_STATE/${GD_ID[i]}"
+	if [ "$rc" -eq 0 ]; then gate_state "${GD_ID[i]}" pass; else gate_state "${GD_ID[i]}" fail; fi
 }
 
 gates_lane() {
 	local lane=$1 i
-	[ "$lane" = main ] || echo "$BASHPID" >"$GR_STATE/lane.$lane.pid"
 	for i in "${!GD_ID[@]}"; do
 		[ "${GD_LANE[i]}" != "$lane" ] || gate_one "$i"
 	done
 }
 
-# gates_run: run every defined gate, the background lanes side by side with main; when all
-# have ended, a gate without an outcome (its lane died) gets a failed row.
+# gates_run: run every defined gate, the lanes side by side; a gate whose lane ended without
+# its outcome gets a failed row. Every lane, main too, runs in the background, so that a
+# signal to this shell is handled at once (bash runs a trap only between commands).
 gates_run() {
+	local -A seen=()
 	local lanes=() pids=() l i p
 	GR_STATE=$(dirname "$CASES")/gates
 	rm -rf "$GR_STATE"
 	mkdir -p "$GR_STATE"
 	for l in "${GD_LANE[@]}"; do
-		[[ " ${lanes[*]} " == *" $l "* ]] || lanes+=("$l")
+		[ -n "${seen[$l]:-}" ] || { seen[$l]=1; lanes+=("$l"); }
 	done
 	# Ctrl-C or a kill: the lanes, their guests and their builds go too.
 	trap 'trap - INT TERM; kill -TERM 0' INT TERM
+	# Each lane waits until every lane's pid is recorded: gate_wait reads them.
+	: >"$GR_STATE/go.wait"
 	for l in "${lanes[@]}"; do
-		[ "$l" != main ] || continue
-		(gates_lane "$l") > >(sed -u "s/^/[$l] /") 2>&1 &
+		if [ "$l" = main ]; then
+			(
+				while [ -f "$GR_STATE/go.wait" ]; do sleep 0.2; done
+				gates_lane "$l"
+			) &
+		else
+			(
+				while [ -f "$GR_STATE/go.wait" ]; do sleep 0.2; done
+				gates_lane "$l"
+			) > >(sed -u "s/^/[$l] /") 2>&1 &
+		fi
+		printf '%s\n' "$!" >"$GR_STATE/lane.$l.pid"
 		pids+=($!)
 	done
-	gates_lane main
-	log "waiting for the background lanes"
-	for p in "${pids[@]}"; do wait "$p" || true; done
+	rm -f "$GR_STATE/go.wait"
+	for p in "${pids[@]}"; do
+		while :; do
+			wait "$p" && break
+			# wait returns >128 when a signal arrived; the trap has run. Otherwise the lane ended.
+			kill -0 "$p" 2>/dev/null || break
+		done
+	done
 	for i in "${!GD_ID[@]}"; do
-		[ -f "$GR_STATE/${GD_ID[i]}" ] ||
-			printf '%s\tfail\tits lane (%s) died before its result\n' "${GD_NAME[i]}" "${GD_LANE[i]}" >>"$CASES"
+		[ -f "$GR_STATE/${GD_ID[i]}" ] || gate_died "$i"
 	done
 }

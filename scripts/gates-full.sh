@@ -39,7 +39,7 @@ debug_env=(TIMEOUT_MULT=16 BOOT_LIMIT=7200 APPEND="pidfs_ino_start=0xffffff00 ha
 	POST="$TOP/selftests/post-debug" POST_PROGS="stress failnth")
 gate_def debug-prep main apply "x86_64-debug: build, kselftests, guest programs, initramfs, artifacts" \
 	-- env "${debug_env[@]}" "$S/test-kernel.sh" --prepare x86_64-debug
-gate_def debug-guest "debug guest" debug-prep \
+gate_def debug-guest debug-guest debug-prep \
 	"x86_64-debug kernel in QEMU: kselftests, stress 600 s, failslab walk, kmemleak, splats" --adds x86_64-debug \
 	-- env "${debug_env[@]}" "$S/test-kernel.sh" --run x86_64-debug
 # The lane takes the tip by its commit, recorded after the apply.
@@ -68,7 +68,7 @@ gate_def harness main debug-prep "harness tests" --cases harness/ \
 	-- env HARNESS_DEMOS=1 "$S/harness-tests.sh" x86_64-debug
 
 # Other revisions are built in worktrees (build/wt): no gate may move build/linux.
-gate_def tree-kept main "~all" "build/linux: still at the tip, unmodified, after every gate" \
+gate_def tree-kept main "apply,~all" "build/linux: still at the tip, unmodified, after every gate" \
 	-- "$S/tree-unmoved.sh" "$KTREE" "$tipfile"
 # The results as KCIDB v5 JSON, for labs and dashboards that ingest that (validated).
 gate_def kcidb main "~all" "kcidb.json: this run's results in KCIDB v5, validated" \

@@ -24,28 +24,32 @@ base_version() { tr -d ' \n' <"$TOP/base.version"; }
 
 # base_commit DIR STAMP: make the unpacked source tree DIR a git tree whose one commit,
 # "base: STAMP", is tagged base (fixed identity and date: the same source gives the same
-# commit), and no automatic gc. Debian's top-level .gitignore ends with a packaging block that ignores
-# everything ("/*" and dot files): that block goes, so that the tree can be committed.
+# commit), without automatic gc. Debian's top-level .gitignore ends with a packaging block
+# that ignores everything ("/*" and dot files): that block goes, so that the tree can be
+# committed.
 base_commit() {
 	local dir=$1 stamp=$2
 	if grep -qn '^# Debian' "$dir/.gitignore" 2>/dev/null; then
 		sed -i '/^# Debian/,$d' "$dir/.gitignore"
 	fi
-	(
-		cd "$dir"
-		git init -q -b master .
-		git config user.name "${GIT_AUTHOR_NAME:-harness}"
-		git config user.email "${GIT_AUTHOR_EMAIL:-harness@localhost}"
-		git config core.abbrev 12
-		# No automatic gc: after the 75000 loose objects of the first commit, a later git
-		# command would start packing the whole tree in the background (minutes of one core).
-		git config gc.auto 0
-		git config maintenance.auto false
-		git add -A -f .
-		export GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z"
-		git commit -q -m "base: $stamp"
-		git tag base
-	) || die "base: cannot make a git tree of $dir"
+	[ -d "$dir" ] || die "base: no directory $dir"
+	local g=(git -C "$dir")
+	"${g[@]}" init -q -b master . || die "base: git init in $dir failed"
+	"${g[@]}" config user.name "${GIT_AUTHOR_NAME:-harness}" &&
+		"${g[@]}" config user.email "${GIT_AUTHOR_EMAIL:-harness@localhost}" &&
+		"${g[@]}" config core.abbrev 12 || die "base: git config in $dir failed"
+	no_auto_gc "$dir"
+	"${g[@]}" add -A -f . || die "base: git add in $dir failed"
+	GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" \
+		"${g[@]}" commit -q -m "base: $stamp" || die "base: git commit in $dir failed"
+	"${g[@]}" tag base || die "base: git tag base in $dir failed"
+}
+
+# no_auto_gc DIR: after the 75000 loose objects of a base commit, a later git command would
+# start packing the whole tree in the background (minutes of one core, during make check).
+no_auto_gc() {
+	git -C "$1" config gc.auto 0 && git -C "$1" config maintenance.auto false ||
+		die "base: git config in $1 failed"
 }
 
 # timed STAGE CMD...: run CMD, append "STAGE<TAB>seconds<TAB>rc" to $TIMINGS.

@@ -29,11 +29,15 @@ gate_def g main e "g needs e" -- true
 gate_def h main - "h writes its own rows" --cases own/ -- bash -c 'printf "own/x\tpass\t\n" >>"$CASES"'
 gate_def i main - "i writes none" --cases none/ -- true
 gate_def j main "~all" "j after all" -- true
+gate_def k main "b,~all" "k needs b, after all" -- true
 gates_run
 LIST
 out=$w/run.out
 rc=0
-env TOP="$TOP" BUILD="$w" CASES="$w/cases.tsv" TIMINGS="$w/timings.tsv" bash "$w/list.sh" >"$out" 2>&1 || rc=$?
+# A runner that deadlocks must not hang the harness: 120 s is ample for these stubs.
+env TOP="$TOP" BUILD="$w" CASES="$w/cases.tsv" TIMINGS="$w/timings.tsv" \
+	timeout 120 bash "$w/list.sh" >"$out" 2>&1 || rc=$?
+[ "$rc" -ne 124 ] || die "gate-runner: the list did not end within 120 s; see $out"
 [ "$rc" -eq 0 ] || die "gate-runner: the list exited $rc; see $out"
 sort "$w/cases.tsv" >"$w/got.tsv"
 sort >"$w/want.tsv" <<'WANT'
@@ -49,6 +53,7 @@ g needs e	fail	blocked: 'e kills its lane' did not end (its lane died)
 own/x	pass	
 i writes none	fail	stopped before its cases (rc 0)
 j after all	pass	
+k needs b, after all	fail	blocked: 'b fails' failed
 WANT
 if ! diff -u "$w/want.tsv" "$w/got.tsv" >"$w/diff"; then
 	echo "FAIL: gate-runner: the cases differ from the expected ones:" >&2
@@ -56,7 +61,7 @@ if ! diff -u "$w/want.tsv" "$w/got.tsv" >"$w/diff"; then
 	exit 1
 fi
 line=$("$TOP/scripts/summary.sh" "$w/cases.tsv" "$w/timings.tsv" 2>/dev/null | tail -n 1 || true)
-[ "$line" = "5 passed, 6 failed, 1 skipped" ] || die "gate-runner: closing line '$line', expected '5 passed, 6 failed, 1 skipped'"
+[ "$line" = "5 passed, 7 failed, 1 skipped" ] || die "gate-runner: closing line '$line', expected '5 passed, 7 failed, 1 skipped'"
 grep -q "BLOCKED  c needs b" <("$TOP/scripts/summary.sh" "$w/cases.tsv" "$w/timings.tsv" 2>/dev/null || true) ||
 	die "gate-runner: summary.sh does not label the blocked gate BLOCKED"
 
@@ -66,4 +71,4 @@ rc=0
 env TOP="$TOP" BUILD="$w" bash "$w/bad.sh" >"$w/bad.out" 2>&1 || rc=$?
 [ "$rc" -ne 0 ] && grep -q "needs 'nope', which is not defined before it" "$w/bad.out" ||
 	die "gate-runner: an undefined need was not refused (rc $rc); see $w/bad.out"
-echo "ok: gate-runner: blocked, dead-lane, --adds, --cases and ~all outcomes as expected; 5 passed, 6 failed, 1 skipped"
+echo "ok: gate-runner: blocked, dead-lane, --adds, --cases and ~all outcomes as expected; 5 passed, 7 failed, 1 skipped"
