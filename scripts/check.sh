@@ -2,7 +2,7 @@
 # `make check`: every gate CI runs, as a list for the gate runner (scripts/gate-runner.sh).
 # Each gate is one case; a guest run adds its test cases. After the apply, the debug kernel
 # is built at once, the static gates beside it; its guest and the harness tests then run in
-# lanes of their own. The other builds (i386, then its guest; bisect; lint) run at nice 10
+# lanes of their own. The other builds (i386, then its guest; bisect; lint) run at nice 19
 # in lanes of their own or after the debug kernel: they take what the debug kernel's build
 # and the guests leave of the machine.
 # Prints the case table, the timing table and, last, `N passed, N failed, N skipped`.

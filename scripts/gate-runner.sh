@@ -11,8 +11,8 @@
 #          passed, and is blocked when one did not. ~ID waits for ID to end whatever its
 #          outcome; ~all waits for every gate defined earlier; - needs nothing.
 #   IDs and lanes are made of letters, digits, '.', '_' and '-'.
-#   --yield     run at nice 10: builds have no timeouts and the guests do, so the guests get
-#               the CPU first
+#   --yield     run at nice 19: the guests have timeouts and the debug kernel's build leads
+#               to the longest guest; these get the CPU first, a yielding build the rest
 #   --adds RUN  the cases of guest run RUN (build/results/RUN/cases.tsv) join the count
 #   --cases P   CMD writes its own rows, each named P...; the gate adds none of its own
 #               unless CMD wrote none (it stopped before its cases: a failed row)
@@ -123,7 +123,7 @@ gate_one() {
 		return 0
 	fi
 	eval "cmd=(${GD_CMD[i]})"
-	[ "${GD_YIELD[i]}" = 1 ] && cmd=(nice -n 10 "${cmd[@]}")
+	[ "${GD_YIELD[i]}" = 1 ] && cmd=(nice -n 19 "${cmd[@]}")
 	if [ -n "${GD_CASES[i]}" ]; then
 		printf '\n==> [%s] gate: %s\n' "$(date +%H:%M:%S)" "$name" >&2
 		timed "$name" "${cmd[@]}" || rc=$?

@@ -33,7 +33,7 @@ gate_def cover main - "cover letter: its benchmark tables match the runs they na
 # the campaigns at full length (timeouts x16 as in make check: it shares the machine), and
 # coccicheck, which works in worktrees of its own and needs only the debug kernel's
 # generated headers. Builds and coccicheck have no timeouts and the guests do: the former
-# run at nice 10 (--yield).
+# run at nice 19 (--yield).
 debug_env=(TIMEOUT_MULT=16 BOOT_LIMIT=7200 APPEND="pidfs_ino_start=0xffffff00 harness.stress_secs=600"
 	MANIFEST="$TOP/selftests/manifests/x86_64-debug.tsv"
 	POST="$TOP/selftests/post-debug" POST_PROGS="stress failnth")
