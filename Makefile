@@ -101,7 +101,7 @@ bisect: deps
 	$(S)/bisect.sh $(if $(filter command line,$(origin CONFIG)),$(CONFIG))
 
 #   make bases    the series on every linux-source-6.1 version the archive offers: applies?
-#                 builds (CONFIG=bisect, the lean one)? A table; fails on an unexpected row
+#                 builds (CONFIG=x86_64 by default)? A table; fails on an unexpected row
 bases: deps
 	$(S)/bases.sh $(if $(filter command line,$(origin CONFIG)),-c $(CONFIG))
 

@@ -3,7 +3,8 @@
 # users of a stable distribution have it. For each version: fetch the package (cached in
 # build/bases/debs), unpack it as a git tree (build/bases/VERSION/linux), git am the series
 # (scripts/apply.sh -k, which names the patch and hunk that fail) and build vmlinux of the
-# lean configuration (default `bisect`: the code the series touches). Prints a table
+# test configuration (-c, default x86_64; gates-full has just built the tip with it, so most
+# objects come from ccache: stable versions differ in few files). Prints a table
 # (version, applies, builds, note), also in build/bases/table.tsv.
 # A version that does not apply or build fails the run, unless
 # selftests/manifests/bases.tsv lists it with that outcome and a reason.
@@ -11,7 +12,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 usage() { echo "usage: $0 [-c CONFIG] [-k] [VERSION...]   (default: every version apt-cache madison lists; -k keeps the trees)"; }
-cfg=bisect keep=0
+cfg=x86_64 keep=0
 while getopts hc:k o; do
 	case $o in
 	h) usage; exit 0 ;;
@@ -78,11 +79,13 @@ for v in "${versions[@]}"; do
 		if BUILD=$dir "$TOP/scripts/apply.sh" -k "$tree" >"$dir/apply.log" 2>&1; then
 			applies=yes
 			log "bases $v: the series applies; building $cfg vmlinux"
-			if KTREE=$tree "$TOP/scripts/build.sh" "$cfg.bases-$v" vmlinux >"$dir/build.log" 2>&1; then
+			# The object directory sits beside the tree as build/obj does beside build/linux:
+			# the same relative paths, so ccache finds the tip's objects of the same source.
+			if BUILD=$dir KTREE=$tree "$TOP/scripts/build.sh" "$cfg" vmlinux >"$dir/build.log" 2>&1; then
 				builds=yes
 			else
 				builds=no at=vmlinux
-				note=$(grep -m1 -E ' error: |error: ' "$BUILD/obj/$cfg.bases-$v/build.log" 2>/dev/null ||
+				note=$(grep -m1 -E ' error: |error: ' "$dir/obj/$cfg/build.log" 2>/dev/null ||
 					tail -n 1 "$dir/build.log")
 			fi
 		else
@@ -93,7 +96,7 @@ for v in "${versions[@]}"; do
 			note="${what:-the apply failed (see $dir/apply.log)}${hunk:+; ${hunk%%$'\n'*}}"
 		fi
 		# A version that passed leaves nothing behind but its row (unless -k).
-		[ "$keep" = 1 ] || [ "$applies$builds" != yesyes ] || rm -rf "$tree" "$BUILD/obj/$cfg.bases-$v"
+		[ "$keep" = 1 ] || [ "$applies$builds" != yesyes ] || rm -rf "$tree" "$dir/obj"
 	fi
 	printf '%s\t%s\t%s\t%s\n' "$v" "$applies" "$builds" "$note" >>"$table"
 	want=$(expect "$v")
