@@ -63,65 +63,38 @@ install -m 755 "$TOP/selftests/bench/guest-init" "$out/root/init"
 # 3. Interleaved boots: round r starts at kernel (r-1) mod 3. norandmaps: with address-space
 # randomization each boot gave the program another layout, and so another count of page
 # tables for fork() to copy: workloads 5 and 9 repeated to 0.01% within a boot and moved by
-# up to 4% between boots of one kernel. A boot that fails is recorded and the others go on:
-# the report then rests on the boots that worked, names the failed ones (results.json
-# meta.failed_boots), and the run exits non-zero. Under icount a boot's figures do not
-# depend on the host's load, so two boots (one vCPU each) run at once, started in the
-# interleaved order (BENCH_JOBS); wall-clock boots run one at a time.
+# up to 4% between boots of one kernel. A boot that fails is recorded
+# and the others go on: the report then rests on the boots that worked, names the failed
+# ones (results.json meta.failed_boots), and the run exits non-zero.
 labels=(base series peer)
-jobs=1
-[ "$mode" = icount ] && jobs=${BENCH_JOBS:-2}
-# boot_one K R: boot kernel K for round R; its verdict in $out/runs/K-R.why (empty: good).
-boot_one() {
-	local k=$1 r=$2 args run why=""
-	args="-k,$k,-r,$reps"
-	[ -n "$pargs" ] && args="$args,$(echo "$pargs" | tr ' ' ',')"
-	run=bench-$k-$r
-	log "bench: round $r/$rounds: $k"
-	if ! timed "bench: boot $k round $r" "$TOP/scripts/boot.sh" "${bootmode[@]}" -t 5400 -a "norandmaps bench.args=$args" \
-		-i "$out/bench.cpio.gz" -k "$BUILD/obj/${cfg[$k]}/arch/x86/boot/bzImage" \
-		"${cfg[$k]}" "$run"; then
-		why="boot failed; see build/results/$run"
-	elif ! grep -q '^### END bench rc=0' "$BUILD/results/$run/results.clean"; then
-		why="the program failed; see build/results/$run/results.clean"
-	elif ! python3 "$TOP/scripts/splat-check.py" "$BUILD/results/$run/console.log" \
-		>"$BUILD/results/$run/splats.txt"; then
-		# Numbers from a kernel that printed a splat are not numbers.
-		why="kernel splat; see build/results/$run/splats.txt"
-	else
-		cp "$BUILD/results/$run/bench.log" "$out/runs/$k-$r.log"
-	fi
-	printf '%s' "$why" >"$out/runs/$k-$r.why"
-}
-order=()
-for ((r = 1; r <= rounds; r++)); do
-	for ((i = 0; i < 3; i++)); do order+=("${labels[$(((r - 1 + i) % 3))]} $r"); done
-done
-pids=()
-for kr in "${order[@]}"; do
-	boot_one $kr &
-	pids+=($!)
-	if [ ${#pids[@]} -ge "$jobs" ]; then
-		wait "${pids[0]}" || true
-		pids=("${pids[@]:1}")
-	fi
-done
-for p in "${pids[@]}"; do wait "$p" || true; done
 logs=() failed=()
-for kr in "${order[@]}"; do
-	set -- $kr
-	if [ ! -f "$out/runs/$1-$2.why" ]; then
-		why="the boot's job ended without a verdict"
-	else
-		why=$(cat "$out/runs/$1-$2.why")
-	fi
-	if [ -n "$why" ]; then
-		warn "bench: $1 round $2: $why (its numbers are left out)"
-		failed+=("$1 round $2: $why")
-	else
-		logs+=("$out/runs/$1-$2.log")
-	fi
-	rm -f "$out/runs/$1-$2.why"
+for ((r = 1; r <= rounds; r++)); do
+	for ((i = 0; i < 3; i++)); do
+		k=${labels[$(((r - 1 + i) % 3))]}
+		args="-k,$k,-r,$reps"
+		[ -n "$pargs" ] && args="$args,$(echo "$pargs" | tr ' ' ',')"
+		run=bench-$k-$r
+		log "bench: round $r/$rounds: $k"
+		why=""
+		if ! timed "bench: boot $k round $r" "$TOP/scripts/boot.sh" "${bootmode[@]}" -t 5400 -a "norandmaps bench.args=$args" \
+			-i "$out/bench.cpio.gz" -k "$BUILD/obj/${cfg[$k]}/arch/x86/boot/bzImage" \
+			"${cfg[$k]}" "$run"; then
+			why="boot failed; see build/results/$run"
+		elif ! grep -q '^### END bench rc=0' "$BUILD/results/$run/results.clean"; then
+			why="the program failed; see build/results/$run/results.clean"
+		elif ! python3 "$TOP/scripts/splat-check.py" "$BUILD/results/$run/console.log" \
+			>"$BUILD/results/$run/splats.txt"; then
+			# Numbers from a kernel that printed a splat are not numbers.
+			why="kernel splat; see build/results/$run/splats.txt"
+		fi
+		if [ -n "$why" ]; then
+			warn "bench: $k round $r: $why (its numbers are left out)"
+			failed+=("$k round $r: $why")
+			continue
+		fi
+		cp "$BUILD/results/$run/bench.log" "$out/runs/$k-$r.log"
+		logs+=("$out/runs/$k-$r.log")
+	done
 done
 [ ${#logs[@]} -gt 0 ] || die "bench: no boot gave numbers: ${failed[*]}"
 
