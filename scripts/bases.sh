@@ -95,11 +95,14 @@ for v in "${versions[@]}"; do
 			hunk=$(sed -n 's/^ *error: \(patch failed: .*\)/\1/p' "$dir/apply.log")
 			note="${what:-the apply failed (see $dir/apply.log)}${hunk:+; ${hunk%%$'\n'*}}"
 		fi
-		# A version that passed leaves nothing behind but its row (unless -k).
-		[ "$keep" = 1 ] || [ "$applies$builds" != yesyes ] || rm -rf "$tree" "$dir/obj"
 	fi
 	printf '%s\t%s\t%s\t%s\n' "$v" "$applies" "$builds" "$note" >>"$table"
 	want=$(expect "$v")
+	# A version that did what bases.tsv expects leaves nothing behind but its row and logs
+	# (unless -k); one that did not keeps its tree and objects for a look.
+	if [ "$keep" = 0 ] && [ "$applies	$builds	$at" = "$want" ]; then
+		rm -rf "$tree" "$dir/obj"
+	fi
 	if [ "$applies	$builds	$at" != "$want" ]; then
 		echo "error: bases $v: applies $applies, builds $builds, fails at $at; $(basename "$expected") expects $(tr '\t' ' ' <<<"$want")${note:+ ($note)}" >&2
 		bad=1
