@@ -14,6 +14,8 @@ git -C "$KTREE" rev-parse -q --verify base >/dev/null || die "bisect: no base in
 [ -z "$(git -C "$KTREE" status --porcelain --untracked-files=no)" ] ||
 	die "bisect: $KTREE has uncommitted changes; commit or export them first"
 tip=$(git -C "$KTREE" rev-parse -q --verify "${3:-HEAD}^{commit}") || die "bisect: no commit '${3:-HEAD}' in $KTREE"
+# Standalone (make bisect), the rows go to build/bisect/NAME.cases.tsv.
+rows=$(rows_file "$BUILD/bisect/$name.cases.tsv")
 mapfile -t commits < <(git -C "$KTREE" rev-list --reverse "base..$tip")
 n=${#commits[@]} k=0 failed=0
 for c in "${commits[@]}"; do
@@ -24,15 +26,15 @@ for c in "${commits[@]}"; do
 		die "bisect: git diff-tree of patch $k/$n failed"
 	if [ -z "$files" ] || ! grep -qvE '^(Documentation|tools)/|^MAINTAINERS$' <<<"$files"; then
 		log "bisect: patch $k/$n touches only Documentation/, tools/ or MAINTAINERS: not built"
-		printf '%s\tskip\tonly Documentation/, tools/ or MAINTAINERS\n' "$case_name" >>"$CASES"
+		printf '%s\tskip\tonly Documentation/, tools/ or MAINTAINERS\n' "$case_name" >>"$rows"
 		continue
 	fi
 	wt=$(worktree bisect "$c")
 	if KTREE=$wt "$TOP/scripts/build.sh" "$name.bisect" "$target"; then
-		printf '%s\tpass\t\n' "$case_name" >>"$CASES"
+		printf '%s\tpass\t\n' "$case_name" >>"$rows"
 	else
 		echo "error: bisect: patch $k/$n '$subject' does not build ($name $target)" >&2
-		printf '%s\tfail\tdoes not build\n' "$case_name" >>"$CASES"
+		printf '%s\tfail\tdoes not build\n' "$case_name" >>"$rows"
 		failed=1
 	fi
 done

@@ -56,6 +56,10 @@ gate_def i386-prep i386 apply "i386: build, kselftests, initramfs, artifacts" --
 	-- env "${i386_env[@]}" "$S/test-kernel.sh" --prepare i386
 gate_def i386-guest i386 i386-prep,~debug-prep "i386 kernel in QEMU (qemu-system-i386): pidfd, nsfs, pidfs kselftests" \
 	--adds i386 -- env "${i386_env[@]}" "$S/test-kernel.sh" --run i386
+# The manifest's end-to-end case: the same i386 artifacts booted without pidfs_ino_start=
+# (pidfs_test alone) must fail, naming pidfs.ino_above_32bit as skipped.
+gate_def i386-nostart i386 i386-prep "i386 without pidfs_ino_start=: the manifest names the skipped case" \
+	-- "$S/nostart-check.sh" i386
 
 # Build-only gates, bisect in a lane of its own; they build base and every prefix in worktrees of their own under
 # build/wt (build/linux stays at the tip). Every prefix is built with CONFIG_PROC_FS=n on the lean

@@ -55,6 +55,26 @@ gate_def() {
 	GD_CMD+=("$(printf '%q ' "$@")")
 }
 
+# gate NAME CMD...: run CMD as one case: time it, record "NAME<TAB>pass|fail<TAB>detail"
+# in $CASES, never abort the caller; GATE_RC holds CMD's status.
+gate() {
+	local name=$1 rc=0
+	shift
+	printf '\n==> [%s] gate: %s\n' "$(date +%H:%M:%S)" "$name" >&2
+	timed "$name" "$@" || rc=$?
+	GATE_RC=$rc
+	if [ "$rc" -eq 0 ]; then
+		printf '%s\tpass\t\n' "$name" >>"$CASES"
+	else
+		printf '%s\tfail\trc %s\n' "$name" "$rc" >>"$CASES"
+		printf '==> gate FAILED: %s (rc %s)\n' "$name" "$rc" >&2
+	fi
+	return 0
+}
+
+# add_run RUN: the test cases of guest run RUN join the count.
+add_run() { cat "$BUILD/results/$1/cases.tsv" >>"$CASES" 2>/dev/null || true; }
+
 # gate_index ID: the index of gate ID.
 gate_index() {
 	local i

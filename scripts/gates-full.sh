@@ -61,6 +61,8 @@ gate_def x86_64 main apply "x86_64 kernel in QEMU: kselftests" --adds x86_64 \
 gate_def i386 main apply "i386 kernel in QEMU: pidfd, nsfs, pidfs kselftests" --adds i386 \
 	-- env TIMEOUT_MULT=2 KSFT_TARGETS="pidfd nsfs pidfs" MANIFEST="$TOP/selftests/manifests/i386.tsv" \
 	APPEND="pidfs_ino_start=0xffffff00" "$S/test-kernel.sh" i386
+gate_def i386-nostart main i386 "i386 without pidfs_ino_start=: the manifest names the skipped case" \
+	-- "$S/nostart-check.sh" i386
 gate_def base-run main apply "base kernel runs the tip's kselftests: exactly the expected failures" \
 	-- env TIMEOUT_MULT=2 bash -c 'rm -rf "$2/results/base-run" && "$1"/base-run.sh && "$1"/base-run-check.sh' \
 	_ "$S" "$BUILD"

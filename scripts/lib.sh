@@ -170,25 +170,12 @@ ksft_targets() {
 	fi
 }
 
-# gate NAME CMD...: run CMD as one case of `make check`: time it, record
-# "NAME<TAB>pass|fail<TAB>detail" in $CASES, never abort the caller; GATE_RC holds CMD's status.
-CASES=${CASES:-$BUILD/check/cases.tsv}
-gate() {
-	local name=$1 rc=0
-	shift
-	printf '\n==> [%s] gate: %s\n' "$(date +%H:%M:%S)" "$name" >&2
-	timed "$name" "$@" || rc=$?
-	GATE_RC=$rc
-	mkdir -p "$(dirname "$CASES")"
-	if [ "$rc" -eq 0 ]; then
-		printf '%s\tpass\t\n' "$name" >>"$CASES"
-	else
-		printf '%s\tfail\trc %s\n' "$name" "$rc" >>"$CASES"
-		printf '==> gate FAILED: %s (rc %s)\n' "$name" "$rc" >&2
-	fi
-	return 0
+# CASES: the file a gate runner collects case rows in (scripts/gate-runner.sh sets it). A
+# script that writes rows and runs alone uses its own file: rows_file DEFAULT.
+rows_file() {
+	local f=${CASES:-$1}
+	mkdir -p "$(dirname "$f")"
+	[ -n "${CASES:-}" ] || : >"$f"
+	echo "$f"
 }
-
-# add_run RUN: the test cases of guest run RUN join the count.
-add_run() { cat "$BUILD/results/$1/cases.tsv" >>"$CASES" 2>/dev/null || true; }
 

@@ -10,7 +10,9 @@ MANIFEST lines (tab-separated; '#' starts a comment line):
     CASE<TAB>fail<TAB>REASON      the case must run and fail (a run on the base kernel)
 CASE is the case name without the run prefix, as in RUN_DIR/cases.tsv. A CASE ending in
 '*' is a family of cases (the stress and fail-nth campaigns name theirs by count): at least
-one case must match it, each with the given result.
+one case must match it, each with the given result. A CASE 'section NAME' is a guest step of
+RUN_DIR/sections: unlisted, or listed as pass, it must exit with rc=0; listed as fail (the
+base run, whose kselftests fail by design) it must exit non-zero.
 
 Fails (exit 1) and names the case for: a case missing from the run, a result the manifest
 does not allow (an unexpected skip included), a case the manifest does not list, and a
@@ -89,18 +91,26 @@ def main():
                 problems.append((case, f'{result}, the manifest wants {fam[1]} ({fam[0]})'))
             continue
         problems.append((case, f'{result}, not in the manifest'))
+    steps = []
+    try:
+        for line in open(os.path.join(res, 'sections')):
+            section, _, rc = line.strip().partition(' ')
+            key = f'section {section}'
+            want = exact.get(key, 'pass')
+            seen.add(key)
+            if want == 'fail' and rc == 'rc=0':
+                steps.append((key, 'the guest step exited with rc=0, the manifest wants it to fail'))
+            elif want != 'fail' and rc and rc != 'rc=0':
+                steps.append((key, f'the guest step exited with {rc}'))
+    except OSError:
+        steps.append(('(sections)', 'the guest reported no sections'))
+
     for case in sorted(set(exact) - seen):
         problems.append((case, 'did not run (missing)'))
     for pattern, _, count in families:
         if not count:
             problems.append((pattern, 'no case of this family ran'))
-    try:
-        for line in open(os.path.join(res, 'sections')):
-            section, _, rc = line.strip().partition(' ')
-            if rc and rc != 'rc=0':
-                problems.append((f'section {section}', f'the guest step exited with {rc}'))
-    except OSError:
-        problems.append(('(sections)', 'the guest reported no sections'))
+    problems += steps
 
     out = []
     for case, why in problems:
