@@ -88,11 +88,12 @@ debug:
 	env TIMEOUT_MULT=$${TIMEOUT_MULT:-8} APPEND="pidfs_ino_start=0xffffff00 $${APPEND:-}" \
 		POST=selftests/post-debug POST_PROGS="stress failnth" $(S)/test-kernel.sh x86_64-debug
 
-#   make base-run the tip's kselftests on the unpatched base kernel (the listed failures show
-#                 that the tests can fail)
+#   make base-run the tip's kselftests on the unpatched base kernel, checked against
+#                 selftests/manifests/base-run.tsv (its failures show that the tests can fail)
 base-run: deps
 	$(TREE_READY)
 	$(S)/base-run.sh
+	$(S)/base-run-check.sh
 
 #   make bisect   every prefix of the series builds (vmlinux; CONFIG=x86_64|i386|noproc,
 #                 default the lean one)

@@ -4,8 +4,8 @@
 # fail where the feature is missing. The base kernel is built from `base` in the worktree
 # build/wt/base into build/obj/base (build/linux stays at the tip). Results:
 # build/results/base-run. Not part of `make check`: failures here are expected, they are the
-# point (scripts/base-run-check.sh compares them with the committed list). TIMEOUT_MULT
-# (default 1) as in scripts/test-kernel.sh.
+# point (scripts/base-run-check.sh checks the run against selftests/manifests/base-run.tsv).
+# TIMEOUT_MULT (default 1) as in scripts/test-kernel.sh.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
