@@ -57,13 +57,17 @@ gate_def lint main apply "lint: W=1, sparse, coccinelle vs base (full x86_64 con
 # Guests here share the machine with the lanes: timeouts x2 (pidfd_poll_test's 45 s ran out
 # on the base kernel at x1 beside the debug guest and coccicheck).
 gate_def x86_64 main apply "x86_64 kernel in QEMU: kselftests" --adds x86_64 \
-	-- env TIMEOUT_MULT=2 APPEND="pidfs_ino_start=0xffffff00" "$S/test-kernel.sh" x86_64
+	-- env TIMEOUT_MULT=2 APPEND="pidfs_ino_start=0xffffff00" MANIFEST="$TOP/selftests/manifests/x86_64.tsv" \
+	"$S/test-kernel.sh" x86_64
 gate_def i386 main apply "i386 kernel in QEMU: pidfd, nsfs, pidfs kselftests" --adds i386 \
 	-- env TIMEOUT_MULT=2 KSFT_TARGETS="pidfd nsfs pidfs" MANIFEST="$TOP/selftests/manifests/i386.tsv" \
 	APPEND="pidfs_ino_start=0xffffff00" "$S/test-kernel.sh" i386
+# The same i386 programs on the x86_64 kernel with CONFIG_IA32_EMULATION: the compat paths.
+gate_def compat main i386 "32-bit programs on the x86_64 kernel: the i386 kselftests through compat" \
+	--adds compat -- env TIMEOUT_MULT=2 "$S/compat-run.sh"
 gate_def i386-nostart main i386 "i386 without pidfs_ino_start=: the manifest names the skipped case" \
 	-- "$S/nostart-check.sh" i386
-gate_def base-run main apply "base kernel runs the tip's kselftests: exactly the expected failures" \
+gate_def base-run main apply "base kernel runs the tip's kselftests: every case as its manifest lists" \
 	-- env TIMEOUT_MULT=2 bash -c 'rm -rf "$2/results/base-run" && "$1"/base-run.sh && "$1"/base-run-check.sh' \
 	_ "$S" "$BUILD"
 gate_def harness main debug-prep "harness tests" --cases harness/ \
