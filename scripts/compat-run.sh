@@ -19,6 +19,9 @@ rc=0
 timed "boot compat" "$TOP/scripts/boot.sh" -t $((900 * mult)) \
 	-a "harness.timeout_mult=$mult pidfs_ino_start=0xffffff00" -i "$art/initramfs.cpio.gz" \
 	-k "$BUILD/obj/x86_64-compat/arch/x86/boot/bzImage" x86_64-compat compat || rc=$?
-VERDICT_SECTIONS=$(cat "$art/sections") MANIFEST=$TOP/selftests/manifests/compat.tsv \
-	timed "verdict compat" "$TOP/scripts/verdict.sh" compat || rc=1
+# Judged by its manifest, as the base run is: two 6.1 nsfs tests fail through compat by
+# design (the manifest says why), so the run's own failed rows do not decide.
+VERDICT_SECTIONS=$(cat "$art/sections") timed "verdict compat" "$TOP/scripts/verdict.sh" compat || true
+python3 "$TOP/scripts/manifest-check.py" "$TOP/selftests/manifests/compat.tsv" "$BUILD/results/compat" ||
+	{ echo "error: compat-run: the run does not match selftests/manifests/compat.tsv" >&2; rc=1; }
 exit "$rc"

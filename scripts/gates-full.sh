@@ -63,8 +63,8 @@ gate_def i386 main apply "i386 kernel in QEMU: pidfd, nsfs, pidfs kselftests" --
 	-- env TIMEOUT_MULT=2 KSFT_TARGETS="pidfd nsfs pidfs" MANIFEST="$TOP/selftests/manifests/i386.tsv" \
 	APPEND="pidfs_ino_start=0xffffff00" "$S/test-kernel.sh" i386
 # The same i386 programs on the x86_64 kernel with CONFIG_IA32_EMULATION: the compat paths.
-gate_def compat main i386 "32-bit programs on the x86_64 kernel: the i386 kselftests through compat" \
-	--adds compat -- env TIMEOUT_MULT=2 "$S/compat-run.sh"
+gate_def compat main i386 "32-bit programs on the x86_64 kernel: the i386 kselftests through compat, as its manifest lists" \
+	-- env TIMEOUT_MULT=2 "$S/compat-run.sh"
 gate_def i386-nostart main i386 "i386 without pidfs_ino_start=: the manifest names the skipped case" \
 	-- "$S/nostart-check.sh" i386
 gate_def base-run main apply "base kernel runs the tip's kselftests: every case as its manifest lists" \
